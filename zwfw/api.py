@@ -1,0 +1,74 @@
+"""The JSON API at /api/v1/: one NinjaAPI, one error format, one router per context.
+
+Every error answers ``{"code": "...", "message": "...", "details": ...}``:
+400 unreadable request, 401 not logged in, 403 missing role, 404 absent or out of scope,
+409 state conflict, 422 invalid input or a broken rule.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthorizationError as NinjaAuthorizationError
+
+from zwfw.core.api import router as core_router
+from zwfw.core.errors import DomainError
+from zwfw.identity.api import router as identity_router
+
+api = NinjaAPI(
+    title="zwfw API",
+    version="1",
+    description="政务服务 platform API. Errors: {code, message, details}.",
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def _error(
+    request: HttpRequest, status: int, code: str, message: str, details: object = None
+) -> HttpResponse:
+    return api.create_response(request, {"code": code, "message": message, "details": details}, status=status)
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return _error(request, exc.status, exc.code, str(exc.message), exc.details)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    details = [
+        {"field": ".".join(str(p) for p in err.get("loc", ())), "message": err.get("msg", "")}
+        for err in exc.errors
+    ]
+    return _error(request, 422, "request.invalid", _("Some fields are missing or invalid."), details)
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "auth.required", _("Please log in first."))
+
+
+@api.exception_handler(NinjaAuthorizationError)
+def _authz_error(request: HttpRequest, exc: NinjaAuthorizationError) -> HttpResponse:
+    return _error(request, 403, "auth.forbidden", _("You do not have permission for this action."))
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    code = {400: "request.malformed", 401: "auth.required", 403: "auth.forbidden", 404: "not_found"}.get(
+        exc.status_code, "request.error"
+    )
+    return _error(request, exc.status_code, code, str(exc.message))
+
+
+api.add_router("/", core_router)
+api.add_router("/", identity_router)

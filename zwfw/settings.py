@@ -1,0 +1,156 @@
+"""Django settings for zwfw.
+
+Every setting has a safe default for the embedded demo (SQLite under ``var/``) and an
+environment variable for production. ``zwfw.settings_production`` tightens the rest.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(environ.Env().str("ZWFW_VAR_DIR", default=str(BASE_DIR / "var")))
+
+env = environ.Env()
+
+
+def _demo_secret(name: str, *, fernet: bool = False) -> str:
+    """Return a per-installation random secret kept under var/ (demo and tests only)."""
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    path = VAR_DIR / f".{name}"
+    if not path.exists():
+        value = (
+            base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+            if fernet
+            else secrets.token_urlsafe(50)
+        )
+        path.write_text(value)
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+DEBUG = env.bool("ZWFW_DEBUG", default=True)
+SECRET_KEY = env.str("ZWFW_SECRET_KEY", default="") or _demo_secret("secret_key")
+ALLOWED_HOSTS = env.list("ZWFW_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("ZWFW_CSRF_TRUSTED_ORIGINS", default=[])
+
+# Keys protecting personal ID numbers: a Fernet key (encryption at rest) and an HMAC key
+# (exact lookup). Production must set both; the demo derives its own under var/.
+ZWFW_ID_ENCRYPTION_KEY = env.str("ZWFW_ID_ENCRYPTION_KEY", default="") or _demo_secret(
+    "id_encryption_key", fernet=True
+)
+ZWFW_ID_HASH_KEY = env.str("ZWFW_ID_HASH_KEY", default="") or _demo_secret("id_hash_key")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "zwfw.core",
+    "zwfw.identity",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "zwfw.core.request_context.RequestContextMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "zwfw.urls"
+WSGI_APPLICATION = "zwfw.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "zwfw" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "zwfw.core.context_processors.platform",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'zwfw.sqlite3'}"),
+}
+DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;"
+    )
+    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("ZWFW_DB_CONN_MAX_AGE", default=60))
+    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "identity.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "zwfw" / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = env.str("ZWFW_STATIC_ROOT", default=str(VAR_DIR / "static"))
+STATICFILES_DIRS = [BASE_DIR / "zwfw" / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = env.str("ZWFW_MEDIA_ROOT", default=str(VAR_DIR / "media"))
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# The ledger writes a checkpoint over all chains at most this often (seconds).
+ZWFW_LEDGER_CHECKPOINT_INTERVAL = env.int("ZWFW_LEDGER_CHECKPOINT_INTERVAL", default=300)
+
+# Calendar: the years the ordinal working-day index covers up front (extended on demand).
+ZWFW_CALENDAR_FIRST_YEAR = env.int("ZWFW_CALENDAR_FIRST_YEAR", default=2004)
+ZWFW_CALENDAR_LAST_YEAR = env.int("ZWFW_CALENDAR_LAST_YEAR", default=2035)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("ZWFW_LOG_LEVEL", default="INFO")},
+    "loggers": {"jieba": {"level": "WARNING"}},
+}

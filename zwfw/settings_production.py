@@ -1,0 +1,39 @@
+"""Production settings: everything secret or host-specific comes from the environment.
+
+Use with ``DJANGO_SETTINGS_MODULE=zwfw.settings_production``. Missing secrets stop start-up
+with a clear error rather than falling back to demo values.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ImproperlyConfigured
+
+from zwfw.settings import *  # noqa: F403
+from zwfw.settings import env
+
+
+def _required(name: str) -> str:
+    value = env.str(name, default="")
+    if not value:
+        raise ImproperlyConfigured(f"{name} must be set in the environment for production.")
+    return value
+
+
+DEBUG = False
+SECRET_KEY = _required("ZWFW_SECRET_KEY")
+ZWFW_ID_ENCRYPTION_KEY = _required("ZWFW_ID_ENCRYPTION_KEY")
+ZWFW_ID_HASH_KEY = _required("ZWFW_ID_HASH_KEY")
+ALLOWED_HOSTS = env.list("ZWFW_ALLOWED_HOSTS")
+
+SECURE_SSL_REDIRECT = env.bool("ZWFW_SSL_REDIRECT", default=True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = env.int("ZWFW_HSTS_SECONDS", default=31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
