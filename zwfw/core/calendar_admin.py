@@ -1,0 +1,1 @@
+"""Admin for the Holiday table (placeholder; filled by the calendar work)."""
