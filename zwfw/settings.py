@@ -7,6 +7,7 @@ environment variable for production. ``zwfw.settings_production`` tightens the r
 from __future__ import annotations
 
 import base64
+import os
 import secrets
 from pathlib import Path
 
@@ -101,6 +102,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;"
     )
     DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+    # A file, not memory, so that tests with threads and a live server see real SQLite locking.
+    DATABASES["default"].setdefault("TEST", {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")})
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("ZWFW_DB_CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
@@ -128,6 +131,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = env.str("ZWFW_STATIC_ROOT", default=str(VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "zwfw" / "static"]
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.str("ZWFW_MEDIA_ROOT", default=str(VAR_DIR / "media"))
 

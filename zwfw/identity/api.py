@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
 from zwfw.identity import selectors, services
@@ -72,9 +72,9 @@ def person(request: HttpRequest, person_id: int) -> PersonOut:
 
 
 @router.post("/persons", response={201: PersonOut}, auth=django_auth)
-def person_register(request: HttpRequest, payload: PersonRegisterIn) -> tuple[int, PersonOut]:
+def person_register(request: HttpRequest, payload: PersonRegisterIn) -> Status:
     """Real-name registration of an applicant at a window."""
     created = services.person_register(
         name=payload.name, id_number=payload.id_number, phone=payload.phone, actor=request.user
     )
-    return 201, PersonOut.of(created)
+    return Status(201, PersonOut.of(created))
