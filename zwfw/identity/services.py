@@ -234,3 +234,20 @@ def staff_membership_grant(
             payload={"agency": agency.pk, "venue": venue.pk if venue else None, "role": role},
         )
     return membership
+
+
+@transaction.atomic
+def staff_membership_revoke(*, membership: StaffMembership, actor: Actor) -> None:
+    """Take a role away; only a center administrator over the agency's region may do it."""
+    if not actor_scope(actor).has_role(Role.CENTER_ADMIN, region=membership.agency.region):
+        raise PermissionDenied(
+            "identity.forbidden", _("Only a service center administrator may revoke roles.")
+        )
+    audit_record(
+        actor=actor,
+        object_type="user",
+        object_id=membership.user_id,
+        action="role_revoked",
+        payload={"agency": membership.agency_id, "venue": membership.venue_id, "role": membership.role},
+    )
+    membership.delete()

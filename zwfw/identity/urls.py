@@ -1,9 +1,10 @@
 """Login and logout pages."""
 
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from zwfw.identity import views
+
 urlpatterns = [
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
 ]

@@ -126,3 +126,12 @@ def test_granting_roles_needs_a_center_admin_over_the_region(world):
 def test_mask_keeps_four_and_four():
     assert mask_id_number("53280119900101123X") == "5328**********123X"
     assert parse_id_number(make_id_number()).masked == make_id_number()[:4] + "*" * 10 + make_id_number()[-4:]
+
+
+def test_revoking_a_role_needs_a_center_admin_and_is_on_the_ledger(world):
+    membership = world.clerk_jh.memberships.get()
+    with pytest.raises(PermissionDenied):
+        services.staff_membership_revoke(membership=membership, actor=world.clerk_mh)
+    services.staff_membership_revoke(membership=membership, actor=world.center_admin_pref)
+    assert not world.clerk_jh.memberships.exists()
+    assert AuditEvent.objects.filter(chain=f"user:{world.clerk_jh.pk}", action="role_revoked").exists()
