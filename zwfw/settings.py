@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "zwfw.core",
     "zwfw.identity",
+    "zwfw.demo",
 ]
 
 MIDDLEWARE = [

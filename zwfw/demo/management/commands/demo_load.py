@@ -1,0 +1,16 @@
+"""manage.py demo_load: load the Xishuangbanna demo data (idempotent)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Load the demo data: regions, agencies, venues, accounts. Running it twice changes nothing."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from zwfw.demo.loader import demo_load
+
+        self.stdout.write(demo_load())
