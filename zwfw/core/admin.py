@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from zwfw.core import calendar_admin  # noqa: F401  (registers the Holiday admin)
 from zwfw.core.models import Agency, AuditEvent, Region, Venue, Window
@@ -45,11 +46,11 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ["object_type", "action"]
     search_fields = ["object_id", "actor_label"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

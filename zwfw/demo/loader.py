@@ -15,7 +15,7 @@ from stdnum.cn import ric, uscc
 from zwfw.core import demo_regions as data
 from zwfw.core import services as core_services
 from zwfw.core.ledger import ledger_checkpoint
-from zwfw.core.models import Agency, AgencyKind, Region, RegionLevel, Venue, Window, WindowKind
+from zwfw.core.models import Agency, Region, RegionLevel, Venue, Window, WindowKind
 from zwfw.identity import services as identity_services
 from zwfw.identity.models import Enterprise, Person, Role, User
 from zwfw.identity.selectors import person_find_by_id_number
@@ -104,13 +104,13 @@ def demo_load() -> str:
     """Load (or complete) the demo data and return a one-line summary."""
     regions = _load_regions()
     agencies: dict[str, list[Agency]] = {}
-    for code, entries in data.AGENCIES.items():
-        agencies[code] = [_agency(name, regions[code], kind) for name, kind in entries]
+    for code, agency_entries in data.AGENCIES.items():
+        agencies[code] = [_agency(name, regions[code], kind) for name, kind in agency_entries]
 
     venues: dict[str, Venue] = {}
-    for code, entries in data.VENUES.items():
+    for code, venue_entries in data.VENUES.items():
         region = regions[code]
-        for name, _kind, address, _basis in entries:
+        for name, _kind, address, _basis in venue_entries:
             venues[name] = _venue(name, region, agencies.get(code, []), address)
     for venue in venues.values():
         if venue.kind == "center":
