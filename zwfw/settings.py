@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "zwfw.core",
     "zwfw.identity",
+    "zwfw.catalog",
     "zwfw.demo",
 ]
 
@@ -144,6 +145,12 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# 五级十二同: the elements every implementation of an item keeps identical (a provincial list).
+ZWFW_UNIFORM_ELEMENTS = env.list(
+    "ZWFW_UNIFORM_ELEMENTS",
+    default=["name", "base_code", "item_type", "competent_department", "exercised_levels", "legal_basis"],
+)
 
 # The ledger writes a checkpoint over all chains at most this often (seconds).
 ZWFW_LEDGER_CHECKPOINT_INTERVAL = env.int("ZWFW_LEDGER_CHECKPOINT_INTERVAL", default=300)

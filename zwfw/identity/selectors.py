@@ -164,3 +164,14 @@ __all__ = [
     "roles_of",
     "staff_membership_list",
 ]
+
+
+def role_region_prefixes(*, actor: Actor | None, role: str, agency_kind: str | None = None) -> set[str]:
+    """Region prefixes where the actor holds ``role`` (optionally only in agencies of one kind)."""
+    scope = actor_scope(actor)
+    if scope.user_id is None:
+        return set()
+    qs = StaffMembership.objects.filter(user_id=scope.user_id, role=role)
+    if agency_kind:
+        qs = qs.filter(agency__kind=agency_kind)
+    return set(qs.values_list("agency__region__prefix", flat=True))

@@ -1,0 +1,1 @@
+"""Completeness and consistency reports of the catalog (placeholder)."""
