@@ -6,7 +6,9 @@ from ninja import Router
 
 from zwfw.catalog.api_open import router as open_router
 from zwfw.catalog.api_search import router as search_router
+from zwfw.catalog.api_workflow import router as workflow_router
 
 router = Router(tags=["catalog"])
 router.add_router("", search_router)
 router.add_router("", open_router)
+router.add_router("", workflow_router)
