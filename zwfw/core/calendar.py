@@ -462,6 +462,48 @@ def due_date(start: datetime.date, n: int, unit: str = LimitUnit.WORKING_DAYS) -
     raise ValueError(f"unknown unit {unit!r}")
 
 
+class PausedDueDate(NamedTuple):
+    """A due date moved by the clock's pauses (special procedures, waiting for corrections)."""
+
+    due: datetime.date
+    provisional: bool
+    paused_days: int
+
+
+def due_date_with_pauses(
+    start: datetime.date,
+    n: int,
+    unit: str = LimitUnit.WORKING_DAYS,
+    pauses: Sequence[tuple[datetime.date, datetime.date]] = (),
+) -> PausedDueDate:
+    """The due date of a limit whose clock was paused.
+
+    A pause from S to R (suspended on S, resumed on R) costs the days of ``unit`` in (S, R]: S
+    counts as used, counting restarts the day after R. The due date moves by exactly those days;
+    several pauses add up (DOMAIN.md, "Time limits"). Pauses must start on or after ``start``,
+    end on or after they start, and not overlap; ``ValueError`` otherwise.
+    """
+    base = due_date(start, n, unit)
+    paused = 0
+    provisional = base.provisional
+    previous_end: datetime.date | None = None
+    for pause_start, pause_end in sorted(pauses):
+        if pause_start < start:
+            raise ValueError("a pause cannot start before the clock starts")
+        if pause_end < pause_start:
+            raise ValueError("a pause cannot end before it starts")
+        if previous_end is not None and pause_start < previous_end:
+            raise ValueError("pauses overlap")
+        previous_end = pause_end
+        span = between(pause_start, pause_end, unit)
+        paused += span.days
+        provisional = provisional or span.provisional
+    if paused == 0:
+        return PausedDueDate(base.due, provisional, 0)
+    moved = due_date(base.due, paused, unit)
+    return PausedDueDate(moved.due, provisional or moved.provisional, paused)
+
+
 def between(start: datetime.date, end: datetime.date, unit: str = LimitUnit.WORKING_DAYS) -> DayCount:
     """The days of ``unit`` in (start, end], with the provisional flag of that span."""
     if unit == LimitUnit.NATURAL_DAYS:

@@ -21,7 +21,7 @@ from zwfw.core.calendar import (
     SUPPORTED_LAST_YEAR,
     LimitUnit,
     between,
-    due_date,
+    due_date_with_pauses,
     parse_iso_date,
 )
 from zwfw.core.errors import ValidationFailed
@@ -40,13 +40,15 @@ class CalendarErrorOut(Schema):
 
 
 class CalendarAddOut(Schema):
-    """A due date: ``days`` days of ``unit`` after ``start`` (the start day is not counted)."""
+    """A due date: ``days`` days of ``unit`` after ``start`` (the start day is not counted),
+    moved by the days of any ``pauses`` of the clock."""
 
     start: datetime.date
     days: int
     unit: LimitUnit
     due: datetime.date
     provisional: bool
+    paused_days: int = 0
 
 
 class CalendarBetweenOut(Schema):
@@ -112,6 +114,11 @@ def calendar_add(
     unit: str | None = Query(  # noqa: B008
         None, description="working_days (default) or natural_days."
     ),
+    pauses: str | None = Query(  # noqa: B008
+        None,
+        description="Pauses of the clock, comma-separated START/END pairs (suspended on START, resumed on END), "
+        "e.g. 2025-03-03/2025-03-07,2025-03-20/2025-03-21. Each moves the due date by the days in (START, END].",
+    ),
 ) -> CalendarAddOut:
     """The ``days``-th working (or natural) day after ``start``; ``provisional`` when the span
     touches a year whose holiday notice is not loaded yet (statutory rules were used)."""
@@ -139,11 +146,37 @@ def calendar_add(
             problems.add("unit", "calendar.invalid_unit", _("unit must be working_days or natural_days."))
         else:
             limit_unit = LimitUnit(unit.strip())
+    spans: list[tuple[datetime.date, datetime.date]] = []
+    for index, raw in enumerate(p for p in (pauses or "").split(",") if p.strip()):
+        parts = raw.strip().split("/")
+        if len(parts) != 2:
+            problems.add(
+                f"pauses.{index}",
+                "calendar.invalid_pause",
+                _("Each pause is written START/END, for example 2025-03-03/2025-03-07."),
+            )
+            continue
+        pause_start = problems.date(f"pauses.{index}.start", parts[0])
+        pause_end = problems.date(f"pauses.{index}.end", parts[1])
+        if pause_start is not None and pause_end is not None:
+            spans.append((pause_start, pause_end))
     problems.raise_any()
     assert day is not None and count is not None
-    result = due_date(day, count, limit_unit)
+    try:
+        result = due_date_with_pauses(day, count, limit_unit, spans)
+    except ValueError:
+        raise ValidationFailed(
+            "calendar.invalid_pause",
+            _("Pauses must start on or after the start day, end on or after they start, and not overlap."),
+            [{"field": "pauses", "code": "calendar.invalid_pause"}],
+        ) from None
     return CalendarAddOut(
-        start=day, days=count, unit=limit_unit, due=result.due, provisional=result.provisional
+        start=day,
+        days=count,
+        unit=limit_unit,
+        due=result.due,
+        provisional=result.provisional,
+        paused_days=result.paused_days,
     )
 
 

@@ -354,3 +354,84 @@ def test_unknown_unit_is_refused():
         due_date(D(2025, 1, 1), 3, "weeks")
     with pytest.raises(ValueError):
         between(D(2025, 1, 1), D(2025, 2, 1), "weeks")
+
+
+# ---------------------------------------------------------------------------------------------
+# Pauses of the clock (special procedures, waiting for corrections).
+
+
+@st.composite
+def clock_with_pauses(draw):
+    """A start, a limit, and up to three ordered, non-overlapping pauses after the start."""
+    start = draw(st.dates(min_value=D(2004, 1, 1), max_value=D(2029, 6, 30)))
+    n = draw(st.integers(min_value=1, max_value=60))
+    pauses = []
+    cursor = start
+    for _ in range(draw(st.integers(min_value=0, max_value=3))):
+        gap = draw(st.integers(min_value=0, max_value=30))
+        length = draw(st.integers(min_value=0, max_value=40))
+        pause_start = cursor + datetime.timedelta(days=gap)
+        pause_end = pause_start + datetime.timedelta(days=length)
+        pauses.append((pause_start, pause_end))
+        cursor = pause_end
+    return start, n, pauses
+
+
+@PROPERTY
+@given(case=clock_with_pauses())
+def test_pauses_move_the_due_date_by_exactly_the_paused_working_days(case):
+    start, n, pauses = case
+    due = EMPTY_REF.add(start, n)
+    paused = 0
+    for pause_start, pause_end in pauses:
+        days = EMPTY_REF.between(pause_start, pause_end)
+        paused += days
+        due = EMPTY_REF.add(due, days)
+    result = calendar.due_date_with_pauses(start, n, LimitUnit.WORKING_DAYS, pauses)
+    assert (result.due, result.paused_days) == (due, paused)
+
+
+@PROPERTY
+@given(case=clock_with_pauses())
+def test_pauses_before_the_due_date_equal_skipping_the_paused_days(case):
+    """When every pause ends before the clock runs out, the rule equals 'paused days do not count'."""
+    start, n, pauses = case
+    paused_days = {
+        pause_start + datetime.timedelta(days=k)
+        for pause_start, pause_end in pauses
+        for k in range(1, (pause_end - pause_start).days + 1)
+    }
+    d, counted = start, 0
+    while counted < n:
+        d += datetime.timedelta(days=1)
+        counted += EMPTY_REF.work[d] and d not in paused_days
+    if pauses and pauses[-1][1] >= d:
+        return  # a pause reaching past the due date: the first property covers it
+    assert calendar.due_date_with_pauses(start, n, LimitUnit.WORKING_DAYS, pauses).due == d
+
+
+def test_pause_examples_from_the_domain_rule():
+    # accepted Mon 2025-03-03, 10 working days -> due Mon 2025-03-17;
+    # suspended Wed 03-05 for a site inspection, resumed Fri 03-07: (03-05, 03-07] = 2 working days
+    result = calendar.due_date_with_pauses(
+        D(2025, 3, 3), 10, LimitUnit.WORKING_DAYS, [(D(2025, 3, 5), D(2025, 3, 7))]
+    )
+    assert (result.due, result.paused_days) == (D(2025, 3, 19), 2)
+    # a pause over the National Day week costs only its working days
+    result = calendar.due_date_with_pauses(
+        D(2025, 9, 26), 5, LimitUnit.WORKING_DAYS, [(D(2025, 9, 30), D(2025, 10, 9))]
+    )
+    # base due Fri 10-10 (Sun 09-28 is a make-up working day); (09-30, 10-09] holds one working day,
+    # so the due date moves to Sat 10-11, itself a make-up working day
+    assert (result.due, result.paused_days) == (D(2025, 10, 11), 1)
+    with pytest.raises(ValueError):
+        calendar.due_date_with_pauses(
+            D(2025, 3, 3), 10, LimitUnit.WORKING_DAYS, [(D(2025, 3, 1), D(2025, 3, 4))]
+        )
+    with pytest.raises(ValueError):
+        calendar.due_date_with_pauses(
+            D(2025, 3, 3),
+            10,
+            LimitUnit.WORKING_DAYS,
+            [(D(2025, 3, 5), D(2025, 3, 9)), (D(2025, 3, 8), D(2025, 3, 10))],
+        )

@@ -133,3 +133,29 @@ def test_the_endpoints_are_in_the_openapi_document(client):
     assert "/api/v1/calendar/between" in spec["paths"]
     schema = spec["components"]["schemas"]["CalendarAddOut"]
     assert set(schema["properties"]) == {"start", "days", "unit", "due", "provisional"}
+
+
+def test_due_date_with_pauses_over_the_api(client):
+    body = client.get("/api/v1/calendar/add?start=2025-03-03&days=10&pauses=2025-03-05/2025-03-07").json()
+    assert (body["due"], body["paused_days"]) == ("2025-03-19", 2)
+    two = client.get(
+        "/api/v1/calendar/add?start=2025-03-03&days=10&pauses=2025-03-05/2025-03-07,2025-03-10/2025-03-11"
+    ).json()
+    assert (two["due"], two["paused_days"]) == ("2025-03-20", 3)
+    assert client.get("/api/v1/calendar/add?start=2025-03-03&days=10").json()["paused_days"] == 0
+
+
+@pytest.mark.parametrize(
+    "pauses",
+    [
+        "2025-03-05",
+        "2025-03-05/2025-03-40",
+        "2025-03-01/2025-03-04",
+        "2025-03-07/2025-03-05",
+        "2025-03-05/2025-03-09,2025-03-08/2025-03-10",
+    ],
+)
+def test_bad_pauses_are_422(client, pauses):
+    response = client.get(f"/api/v1/calendar/add?start=2025-03-03&days=10&pauses={pauses}")
+    assert response.status_code == 422
+    assert response.json()["code"] in {"calendar.invalid_pause", "calendar.invalid_date"}
