@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "zwfw.core",
     "zwfw.identity",
     "zwfw.catalog",
+    "zwfw.cases",
     "zwfw.demo",
 ]
 
@@ -107,6 +108,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that tests with threads and a live server see real SQLite locking.
     DATABASES["default"].setdefault("TEST", {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")})
 else:
+    # One test database per process, so that parallel runs on one server do not collide.
+    DATABASES["default"].setdefault("TEST", {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"})
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("ZWFW_DB_CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 
@@ -151,6 +154,14 @@ ZWFW_UNIFORM_ELEMENTS = env.list(
     "ZWFW_UNIFORM_ELEMENTS",
     default=["name", "base_code", "item_type", "competent_department", "exercised_levels", "legal_basis"],
 )
+
+# 收件即受理: domains (the item's competent department) where a general window's receipt of
+# complete materials is itself acceptance.
+ZWFW_ACCEPT_ON_RECEIPT_DOMAINS = env.list("ZWFW_ACCEPT_ON_RECEIPT_DOMAINS", default=[])
+# Largest accepted upload (materials, results, catalog files), in bytes.
+ZWFW_UPLOAD_MAX_BYTES = env.int("ZWFW_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# Cases due within this many working days are "due soon".
+ZWFW_DUE_SOON_DAYS = env.int("ZWFW_DUE_SOON_DAYS", default=3)
 
 # The ledger writes a checkpoint over all chains at most this often (seconds).
 ZWFW_LEDGER_CHECKPOINT_INTERVAL = env.int("ZWFW_LEDGER_CHECKPOINT_INTERVAL", default=300)

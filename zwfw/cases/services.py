@@ -1,0 +1,915 @@
+"""Every write of case handling: one service per transition, each checking the actor's role
+and scope, locking the case row, changing state only as ``states.TRANSITIONS`` allows and
+writing one ledger event, all in one transaction. An illegal transition is a Conflict (409)
+and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zwfw.cases import policies
+from zwfw.cases.clock import clock_compute
+from zwfw.cases.models import (
+    Case,
+    CaseExtension,
+    CaseMaterial,
+    CaseNotice,
+    CasePause,
+    CaseState,
+    Channel,
+    Delivery,
+    DeliveryMethod,
+    MaterialKind,
+    NoticeKind,
+    PauseKind,
+)
+from zwfw.cases.numbers import case_number_next, lookup_code_new
+from zwfw.cases.states import target_of
+from zwfw.catalog.models import Implementation, ImplementationStatus, MaterialRequirement
+from zwfw.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from zwfw.core.ledger import audit_record
+from zwfw.core.models import Venue, Window
+from zwfw.core.uploads import check_upload
+from zwfw.identity.models import Enterprise, Person, Role, User
+from zwfw.identity.selectors import Actor
+
+ELECTRONIC_KINDS = (MaterialKind.UPLOAD, MaterialKind.E_LICENSE, MaterialKind.COMMITMENT)
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _user(actor: Actor | None) -> User | None:
+    return actor if isinstance(actor, User) else None
+
+
+def _staff_user(actor: Actor | None) -> User:
+    """The acting staff member (services call this after checking a role)."""
+    if not isinstance(actor, User):
+        raise PermissionDenied("auth.required", _("Please log in first."))
+    return actor
+
+
+def _lock(case: Case) -> Case:
+    return (
+        Case.objects.select_for_update()
+        .select_related("version", "implementation__item", "agency", "region")
+        .get(pk=case.pk)
+    )
+
+
+def _move(case: Case, action: str, *, actor: Actor | None, payload: dict[str, Any] | None = None) -> None:
+    """Apply one transition of the table (or refuse it) and write its ledger event."""
+    target = target_of(action, case.state)
+    if target is None:
+        raise Conflict(
+            "case.illegal_transition",
+            _("This case is %(state)s; the action is not possible now.")
+            % {"state": case.get_state_display()},
+            {"state": case.state, "action": action},
+        )
+    previous = case.state
+    case.state = target
+    audit_record(
+        actor=actor,
+        object_type="case",
+        object_id=case.pk,
+        action=action,
+        payload={"from": previous, "to": target, **(payload or {})},
+    )
+
+
+def _deny(code: str = "case.forbidden") -> PermissionDenied:
+    return PermissionDenied(code, _("You may not do this on this case."))
+
+
+def requirements(case: Case) -> list[MaterialRequirement]:
+    """The material requirements of the case's version, in guide order."""
+    return list(case.version.materials.order_by("position"))
+
+
+def materials_on_file(case: Case) -> dict[str, CaseMaterial]:
+    """The current (not superseded) material for each requirement key."""
+    return {m.requirement_key: m for m in case.materials.filter(superseded=False).order_by("received_at")}
+
+
+@dataclass(frozen=True)
+class MissingMaterials:
+    """What is missing: required ones block acceptance; deficiency-allowed ones may follow (容缺)."""
+
+    required: list[MaterialRequirement]
+    deficiency_allowed: list[MaterialRequirement]
+
+
+def materials_missing(case: Case) -> MissingMaterials:
+    """Requirements without a material on file."""
+    on_file = materials_on_file(case)
+    missing = [r for r in requirements(case) if r.key not in on_file]
+    return MissingMaterials(
+        required=[r for r in missing if r.necessity == "required"],
+        deficiency_allowed=[r for r in missing if r.necessity == "deficiency_allowed"],
+    )
+
+
+def _is_instant(case: Case) -> bool:
+    return case.version.content.get("handling_kind") == "instant"
+
+
+# --- applying ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_create(
+    *,
+    actor: Actor | None,
+    implementation: Implementation,
+    channel: str,
+    person: Person | None = None,
+    enterprise: Enterprise | None = None,
+    venue: Venue | None = None,
+    window: Window | None = None,
+    form_data: dict[str, Any] | None = None,
+    contact_phone: str = "",
+) -> Case:
+    """Open a draft application against the implementation's current published version.
+
+    Online: the applicant applies for themself or their enterprise. At a window, terminal or
+    assisted (帮办代办): a clerk files it for the applicant and is recorded as first contact.
+    """
+    if implementation.status != ImplementationStatus.PUBLISHED or implementation.current_version is None:
+        raise NotFound("catalog.guide_not_found", _("This item cannot be applied for at the moment."))
+    if channel not in Channel.values:
+        raise ValidationFailed("case.invalid_channel", _("Unknown channel."), [{"field": "channel"}])
+    user = _user(actor)
+    if user is None:
+        raise PermissionDenied("auth.required", _("Please log in first."))
+    staff_channel = channel in (Channel.WINDOW, Channel.TERMINAL, Channel.ASSISTED)
+    if staff_channel and channel != Channel.TERMINAL:
+        from zwfw.identity.selectors import actor_scope
+
+        scope = actor_scope(user)
+        if not (scope.is_superuser or Role.WINDOW_CLERK in scope.roles):
+            raise _deny()
+        if venue is None or not (scope.is_superuser or venue.pk in scope.venue_ids):
+            raise ValidationFailed(
+                "case.venue_required",
+                _("Choose the venue where you receive the application."),
+                [{"field": "venue"}],
+            )
+        if (
+            not venue.agencies.filter(pk=implementation.agency_id).exists()
+            and venue.region_id != implementation.region_id
+        ):
+            raise ValidationFailed(
+                "case.item_not_at_venue",
+                _("This item's agency is not stationed at this venue."),
+                [{"field": "implementation"}],
+            )
+    if channel == Channel.ONLINE:
+        person = person or user.person
+        enterprise = enterprise or user.enterprise
+        if person is not None and user.person_id != person.pk:
+            raise _deny()
+        if enterprise is not None and user.enterprise_id != enterprise.pk:
+            raise _deny()
+    if person is None and enterprise is None:
+        raise ValidationFailed(
+            "case.applicant_required",
+            _("Say who applies (a person or an enterprise)."),
+            [{"field": "applicant"}],
+        )
+    objects = implementation.current_version.content.get("service_objects") or []
+    if enterprise is None and objects and "person" not in objects:
+        raise ValidationFailed(
+            "case.wrong_applicant",
+            _("This item is for enterprises and organisations."),
+            [{"field": "applicant"}],
+        )
+    case = Case.objects.create(
+        number=f"draft-{timezone.now():%Y%m%d%H%M%S%f}-{user.pk}",
+        implementation=implementation,
+        version=implementation.current_version,
+        agency=implementation.agency,
+        region=implementation.region,
+        applicant_person=person,
+        applicant_enterprise=enterprise,
+        applicant_user=user
+        if channel == Channel.ONLINE
+        else (person.user if person and hasattr(person, "user") else None),
+        channel=channel,
+        venue=venue,
+        window=window,
+        first_contact=user if staff_channel else None,
+        assisted_by=user if channel == Channel.ASSISTED else None,
+        form_data=form_data or {},
+        contact_phone=contact_phone,
+    )
+    audit_record(
+        actor=actor,
+        object_type="case",
+        object_id=case.pk,
+        action="created",
+        payload={"implementation": implementation.pk, "version": case.version.number, "channel": channel},
+    )
+    return case
+
+
+def _material_target(case: Case, requirement_key: str) -> MaterialRequirement:
+    requirement = case.version.materials.filter(key=requirement_key).first()
+    if requirement is None:
+        raise ValidationFailed(
+            "case.unknown_material",
+            _("This item does not ask for that material."),
+            [{"field": "requirement_key"}],
+        )
+    return requirement
+
+
+def _may_add_material(actor: Actor | None, case: Case, requirement_key: str) -> None:
+    applicant = policies.is_applicant(actor, case)
+    clerk = policies.is_intake_clerk(actor, case)
+    if case.state == CaseState.DRAFT and (applicant or clerk):
+        return
+    if case.state in (CaseState.SUBMITTED, CaseState.RESUBMITTED) and clerk:
+        return
+    if case.state == CaseState.CORRECTION_REQUESTED and (applicant or clerk):
+        notice = case.notices.filter(kind=NoticeKind.CORRECTION).order_by("-issued_at").first()
+        if notice is not None and requirement_key in {i["key"] for i in notice.items}:
+            return
+        raise ValidationFailed(
+            "case.material_not_requested",
+            _("Only the materials listed in the correction notice can be supplied now."),
+            [{"field": "requirement_key"}],
+        )
+    if case.state in (
+        CaseState.ACCEPTED,
+        CaseState.UNDER_REVIEW,
+        CaseState.SUSPENDED,
+        CaseState.APPROVED,
+    ) and (applicant or clerk):
+        missing = {r.key for r in materials_missing(case).deficiency_allowed}
+        if requirement_key in missing:
+            return
+    if not (applicant or clerk or policies.is_staff_on(actor, case)):
+        raise NotFound("case.not_found", _("Case not found."))
+    raise Conflict(
+        "case.materials_closed", _("Materials cannot be changed in this state."), {"state": case.state}
+    )
+
+
+@transaction.atomic
+def case_material_add(
+    *,
+    actor: Actor | None,
+    case: Case,
+    requirement_key: str,
+    kind: str = MaterialKind.UPLOAD,
+    content: bytes | None = None,
+    filename: str = "",
+    commitment_text: str = "",
+    license_reference: str = "",
+) -> CaseMaterial:
+    """Receive a material: an uploaded file (checked by content), a paper original checked at the
+    window, a signed commitment (告知承诺, where allowed) or an e-license reference (免证办)."""
+    case = _lock(case)
+    requirement = _material_target(case, requirement_key)
+    _may_add_material(actor, case, requirement_key)
+    material = CaseMaterial(
+        case=case, requirement_key=requirement.key, name=requirement.name, kind=kind, received_by=_user(actor)
+    )
+    if kind == MaterialKind.UPLOAD:
+        checked = check_upload(content or b"", name=filename, field="file")
+        material.original_name = checked.safe_name
+        material.content_type = checked.content_type
+        material.size = checked.size
+        material.sha256 = checked.sha256
+        material.file.save(
+            f"{case.pk}-{requirement.key}{checked.extension}", ContentFile(checked.content), save=False
+        )
+    elif kind == MaterialKind.COMMITMENT:
+        if not requirement.commitment_allowed:
+            raise ValidationFailed(
+                "case.commitment_not_allowed",
+                _("A signed commitment cannot replace this material."),
+                [{"field": "kind"}],
+            )
+        if not commitment_text.strip():
+            raise ValidationFailed(
+                "case.commitment_text_required",
+                _("The commitment must be signed with its text."),
+                [{"field": "commitment_text"}],
+            )
+        material.commitment_text = commitment_text.strip()
+    elif kind == MaterialKind.PAPER:
+        if not policies.is_intake_clerk(actor, case):
+            raise _deny()
+        previous = materials_on_file(case).get(requirement.key)
+        if previous is not None and previous.kind in ELECTRONIC_KINDS:
+            raise ValidationFailed(
+                "case.material_already_received",
+                _("This material was received electronically and is not asked for again on paper."),
+                [{"field": "requirement_key"}],
+            )
+    elif kind == MaterialKind.E_LICENSE:
+        if requirement.source != "e_license":
+            raise ValidationFailed(
+                "case.not_an_e_license", _("This material is not an e-license."), [{"field": "kind"}]
+            )
+        material.license_reference = license_reference.strip()[:120]
+    else:
+        raise ValidationFailed(
+            "case.invalid_material_kind", _("Unknown kind of material."), [{"field": "kind"}]
+        )
+    case.materials.filter(requirement_key=requirement.key, superseded=False).update(superseded=True)
+    material.save()
+    audit_record(
+        actor=actor,
+        object_type="case",
+        object_id=case.pk,
+        action="material_received",
+        payload={"key": requirement.key, "kind": kind, "sha256": material.sha256},
+    )
+    return material
+
+
+@transaction.atomic
+def case_submit(*, actor: Actor | None, case: Case, idempotency_key: str = "") -> Case:
+    """Submit the application: it gets its number; where the domain receives on acceptance
+    (收件即受理) a window's receipt of complete materials is acceptance at once."""
+    case = _lock(case)
+    if not (policies.is_applicant(actor, case) or policies.is_intake_clerk(actor, case)):
+        raise NotFound("case.not_found", _("Case not found."))
+    missing = materials_missing(case)
+    if case.channel == Channel.ONLINE and missing.required:
+        raise ValidationFailed(
+            "case.materials_missing",
+            _("Some required materials are missing."),
+            [{"field": f"materials.{r.key}", "name": r.name} for r in missing.required],
+        )
+    _move(case, "submit", actor=actor)
+    now = timezone.now()
+    case.number = case_number_next(region_code=case.region.code, day=timezone.localdate(now))
+    case.lookup_code = lookup_code_new()
+    case.submitted_at = now
+    case.save()
+    if (
+        case.channel in (Channel.WINDOW, Channel.ASSISTED)
+        and not missing.required
+        and not missing.deficiency_allowed
+        and case.implementation.item.competent_department
+        in getattr(settings, "ZWFW_ACCEPT_ON_RECEIPT_DOMAINS", [])
+    ):
+        _accept(case, actor=actor, deficiency_due_date=None, on_receipt=True)
+    return case
+
+
+# --- intake decisions --------------------------------------------------------------------------
+
+
+def _require_clerk(actor: Actor | None, case: Case) -> None:
+    if not policies.is_intake_clerk(actor, case):
+        if policies.is_applicant(actor, case) or policies.is_staff_on(actor, case):
+            raise _deny()
+        raise NotFound("case.not_found", _("Case not found."))
+
+
+def _accept(
+    case: Case, *, actor: Actor | None, deficiency_due_date: datetime.date | None, on_receipt: bool
+) -> None:
+    today = timezone.localdate()
+    content = case.version.content
+    _move(
+        case,
+        "accept",
+        actor=actor,
+        payload={
+            "on_receipt": on_receipt,
+            "deficiency_due_date": deficiency_due_date.isoformat() if deficiency_due_date else None,
+        },
+    )
+    case.accepted_at = timezone.now()
+    case.accepted_on = today
+    case.limit_days = content.get("promised_limit") or 0
+    case.limit_unit = content.get("promised_limit_unit") or "working_days"
+    case.deficiency_due_date = deficiency_due_date
+    if case.first_contact is None and isinstance(actor, User):
+        case.first_contact = actor
+    clock_compute(case)
+    case.save()
+    CaseNotice.objects.create(
+        case=case, kind=NoticeKind.ACCEPTANCE, issued_at=timezone.now(), issued_by=_user(actor)
+    )
+    if deficiency_due_date is not None:
+        missing = materials_missing(case).deficiency_allowed
+        CaseNotice.objects.create(
+            case=case,
+            kind=NoticeKind.DEFICIENCY,
+            issued_at=timezone.now(),
+            issued_by=_user(actor),
+            items=[{"key": r.key, "name": r.name, "problem": "missing", "note": ""} for r in missing],
+        )
+
+
+@transaction.atomic
+def case_accept(*, actor: Actor | None, case: Case, deficiency_due_date: datetime.date | None = None) -> Case:
+    """Accept (受理). With only deficiency-allowed materials missing, accept with deficiency
+    (容缺受理) against the applicant's promised date; required materials missing: refused."""
+    case = _lock(case)
+    _require_clerk(actor, case)
+    if target_of("accept", case.state) is None:
+        _move(case, "accept", actor=actor)  # raises the conflict
+    missing = materials_missing(case)
+    if missing.required:
+        raise ValidationFailed(
+            "case.materials_missing",
+            _("Required materials are missing; issue a one-time notice instead."),
+            [{"field": f"materials.{r.key}", "name": r.name} for r in missing.required],
+        )
+    if missing.deficiency_allowed and deficiency_due_date is None:
+        raise ValidationFailed(
+            "case.deficiency_date_required",
+            _("Some materials are missing: give the date by which the applicant will supply them."),
+            [{"field": "deficiency_due_date"}],
+        )
+    if deficiency_due_date is not None and deficiency_due_date <= timezone.localdate():
+        raise ValidationFailed(
+            "case.deficiency_date_past",
+            _("The promised date must lie in the future."),
+            [{"field": "deficiency_due_date"}],
+        )
+    _accept(
+        case,
+        actor=actor,
+        deficiency_due_date=deficiency_due_date if missing.deficiency_allowed else None,
+        on_receipt=False,
+    )
+    return case
+
+
+@transaction.atomic
+def case_request_correction(
+    *, actor: Actor | None, case: Case, defects: list[dict[str, str]] | None = None, override_reason: str = ""
+) -> CaseNotice:
+    """Issue one 《一次性告知书》 listing every missing required material and every defect at once.
+
+    A later notice may only raise defects of materials received after the first notice; raising
+    anything else needs a supervisor's override with a reason (on the ledger).
+    """
+    case = _lock(case)
+    if not policies.is_supervisor(actor, case):
+        _require_clerk(actor, case)
+    if target_of("request_correction", case.state) is None:
+        _move(case, "request_correction", actor=actor)
+    keys = {r.key: r for r in requirements(case)}
+    on_file = materials_on_file(case)
+    items: list[dict[str, str]] = []
+    for requirement in materials_missing(case).required:
+        items.append({"key": requirement.key, "name": requirement.name, "problem": "missing", "note": ""})
+    for defect in defects or []:
+        key = defect.get("key", "")
+        if key not in keys:
+            raise ValidationFailed(
+                "case.unknown_material",
+                _("This item does not ask for that material."),
+                [{"field": "defects", "key": key}],
+            )
+        if key not in on_file:
+            continue  # already listed as missing
+        if not defect.get("note", "").strip():
+            raise ValidationFailed(
+                "case.defect_note_required",
+                _("Say what is wrong with “%(name)s”.") % {"name": keys[key].name},
+                [{"field": "defects", "key": key}],
+            )
+        items.append(
+            {"key": key, "name": keys[key].name, "problem": "defective", "note": defect["note"].strip()}
+        )
+    if not items:
+        raise ValidationFailed(
+            "case.nothing_to_correct",
+            _("Nothing is missing or defective: accept the application."),
+            [{"field": "defects"}],
+        )
+    first = case.notices.filter(kind=NoticeKind.CORRECTION).order_by("issued_at").first()
+    if first is not None:
+        first_files = set(first.on_file)
+        late = [i for i in items if not (i["key"] in on_file and on_file[i["key"]].pk not in first_files)]
+        if late:
+            if not policies.is_supervisor(actor, case):
+                raise ValidationFailed(
+                    "case.correction_not_first",
+                    _("The first notice should have listed these; only a supervisor may add them now."),
+                    [{"field": "defects", "key": i["key"], "name": i["name"]} for i in late],
+                )
+            if not override_reason.strip():
+                raise ValidationFailed(
+                    "case.override_reason_required",
+                    _("Give the reason for the override."),
+                    [{"field": "override_reason"}],
+                )
+    sequence = case.notices.filter(kind=NoticeKind.CORRECTION).count() + 1
+    notice = CaseNotice.objects.create(
+        case=case,
+        kind=NoticeKind.CORRECTION,
+        sequence=sequence,
+        issued_at=timezone.now(),
+        issued_by=_user(actor),
+        items=items,
+        on_file=[m.pk for m in on_file.values()],
+        reason=override_reason.strip(),
+    )
+    _move(
+        case,
+        "request_correction",
+        actor=actor,
+        payload={
+            "notice": notice.pk,
+            "items": [i["key"] for i in items],
+            "override": override_reason.strip(),
+        },
+    )
+    case.save()
+    return notice
+
+
+@transaction.atomic
+def case_resubmit(*, actor: Actor | None, case: Case) -> Case:
+    """The applicant (or a clerk) hands in what the notice asked for."""
+    case = _lock(case)
+    if not (policies.is_applicant(actor, case) or policies.is_intake_clerk(actor, case)):
+        raise NotFound("case.not_found", _("Case not found."))
+    notice = case.notices.filter(kind=NoticeKind.CORRECTION).order_by("-issued_at").first()
+    if notice is not None and case.state == CaseState.CORRECTION_REQUESTED:
+        on_file = materials_on_file(case)
+        before = set(notice.on_file)
+        outstanding = [i for i in notice.items if i["key"] not in on_file or on_file[i["key"]].pk in before]
+        if outstanding:
+            raise ValidationFailed(
+                "case.corrections_outstanding",
+                _("Some requested materials are still missing."),
+                [{"field": f"materials.{i['key']}", "name": i["name"]} for i in outstanding],
+            )
+    _move(case, "resubmit", actor=actor)
+    case.save()
+    return case
+
+
+_RIGHTS = (
+    "如对本决定不服，可以在收到本通知之日起六十日内依法申请行政复议，或者在六个月内依法提起行政诉讼；"
+    "在作出决定前，您有权进行陈述和申辩。"
+)
+
+
+@transaction.atomic
+def case_reject_intake(*, actor: Actor | None, case: Case, reason: str) -> Case:
+    """Refuse to accept (不予受理), stating the reason and the applicant's rights."""
+    case = _lock(case)
+    _require_clerk(actor, case)
+    if not reason.strip():
+        raise ValidationFailed("case.reason_required", _("Give the reason."), [{"field": "reason"}])
+    _move(case, "reject_intake", actor=actor, payload={"reason": reason.strip()[:1000]})
+    case.concluded_on = timezone.localdate()
+    case.save()
+    CaseNotice.objects.create(
+        case=case,
+        kind=NoticeKind.INTAKE_REJECTION,
+        issued_at=timezone.now(),
+        issued_by=_user(actor),
+        reason=reason.strip(),
+    )
+    return case
+
+
+# --- review, clock, decision -------------------------------------------------------------------
+
+
+def _require_role(actor: Actor | None, case: Case, *roles: str) -> None:
+    if not any(policies.has_agency_role(actor, case, role) for role in roles):
+        if policies.is_applicant(actor, case) or policies.is_staff_on(actor, case):
+            raise _deny()
+        raise NotFound("case.not_found", _("Case not found."))
+
+
+@transaction.atomic
+def case_start_review(*, actor: Actor | None, case: Case) -> Case:
+    """A reviewer of the handling agency takes the accepted case."""
+    case = _lock(case)
+    _require_role(actor, case, Role.REVIEWER, Role.APPROVER)
+    _move(case, "start_review", actor=actor)
+    case.save()
+    return case
+
+
+@transaction.atomic
+def case_suspend(
+    *,
+    actor: Actor | None,
+    case: Case,
+    kind: str,
+    reason: str,
+    procedure: str = "",
+    on: datetime.date | None = None,
+) -> CasePause:
+    """Pause the clock for a special procedure that does not count toward the limit, or while
+    waiting for supplementary materials."""
+    case = _lock(case)
+    _require_role(actor, case, Role.REVIEWER, Role.APPROVER)
+    day = on or timezone.localdate()
+    if kind == PauseKind.SPECIAL_PROCEDURE:
+        allowed = {
+            p["name"]
+            for p in case.version.content.get("special_procedures", [])
+            if not p.get("counts_toward_limit")
+        }
+        if procedure not in allowed:
+            raise ValidationFailed(
+                "case.procedure_not_listed",
+                _("Only a special procedure listed in the guide, outside the limit, pauses the clock."),
+                [{"field": "procedure", "allowed": sorted(allowed)}],
+            )
+    elif kind != PauseKind.CORRECTION:
+        raise ValidationFailed("case.invalid_pause_kind", _("Unknown kind of pause."), [{"field": "kind"}])
+    if not reason.strip():
+        raise ValidationFailed("case.reason_required", _("Give the reason."), [{"field": "reason"}])
+    last = case.pauses.order_by("-started_on").first()
+    if case.accepted_on is None or day < case.accepted_on or (last and last.ended_on and day < last.ended_on):
+        raise ValidationFailed(
+            "case.pause_date",
+            _("A pause starts on or after acceptance and the previous pause."),
+            [{"field": "on"}],
+        )
+    _move(case, "suspend", actor=actor, payload={"kind": kind, "procedure": procedure, "on": day.isoformat()})
+    case.save()
+    pause = CasePause.objects.create(
+        case=case,
+        kind=kind,
+        procedure=procedure,
+        reason=reason.strip(),
+        started_on=day,
+        started_by=_staff_user(actor),
+    )
+    return pause
+
+
+@transaction.atomic
+def case_resume(*, actor: Actor | None, case: Case, on: datetime.date | None = None) -> Case:
+    """Restart the clock: the due date moves by exactly the paused days in (S, R]."""
+    case = _lock(case)
+    _require_role(actor, case, Role.REVIEWER, Role.APPROVER)
+    pause = case.pauses.filter(ended_on__isnull=True).order_by("-started_on").first()
+    day = on or timezone.localdate()
+    if pause is not None and day < pause.started_on:
+        raise ValidationFailed(
+            "case.pause_date", _("A pause cannot end before it started."), [{"field": "on"}]
+        )
+    old_due = case.due_date
+    _move(case, "resume", actor=actor, payload={"on": day.isoformat()})
+    if pause is not None:
+        from zwfw.core.calendar import between
+
+        pause.ended_on = day
+        pause.days = between(pause.started_on, day, case.limit_unit or "working_days").days
+        pause.ended_by = _user(actor)
+        pause.save()
+    clock_compute(case)
+    case.save()
+    audit_record(
+        actor=actor,
+        object_type="case",
+        object_id=case.pk,
+        action="due_date_moved",
+        payload={
+            "from": old_due.isoformat() if old_due else None,
+            "to": case.due_date.isoformat() if case.due_date else None,
+            "paused_days": case.paused_days,
+        },
+    )
+    return case
+
+
+@transaction.atomic
+def case_extend(*, actor: Actor | None, case: Case, days: int, reason: str) -> Case:
+    """Extend the limit where the version allows it: an approver, a reason, at most the allowed days."""
+    case = _lock(case)
+    _require_role(actor, case, Role.APPROVER)
+    content = case.version.content
+    if not content.get("extension_allowed"):
+        raise Conflict("case.extension_not_allowed", _("This item's limit cannot be extended."))
+    limit = content.get("extension_limit") or 0
+    if days <= 0 or case.extension_days + days > limit:
+        raise ValidationFailed(
+            "case.extension_too_long",
+            _("The extension may total at most %(n)d days.") % {"n": limit},
+            [{"field": "days"}],
+        )
+    if not reason.strip():
+        raise ValidationFailed("case.reason_required", _("Give the reason."), [{"field": "reason"}])
+    if case.state not in (CaseState.ACCEPTED, CaseState.UNDER_REVIEW, CaseState.SUSPENDED):
+        raise Conflict(
+            "case.illegal_transition", _("Only a running case can be extended."), {"state": case.state}
+        )
+    CaseExtension.objects.create(
+        case=case,
+        days=days,
+        reason=reason.strip(),
+        approved_by=_staff_user(actor),
+        approved_at=timezone.now(),
+    )
+    case.extension_days += days
+    clock_compute(case)
+    case.save()
+    audit_record(
+        actor=actor,
+        object_type="case",
+        object_id=case.pk,
+        action="extended",
+        payload={"days": days, "due_date": case.due_date.isoformat() if case.due_date else None},
+    )
+    return case
+
+
+@transaction.atomic
+def case_decide(
+    *,
+    actor: Actor | None,
+    case: Case,
+    approved: bool,
+    reasons: str,
+    result_content: bytes | None = None,
+    result_filename: str = "",
+) -> Case:
+    """Decide (准予 / 不予). An approver decides after review; a chief representative decides an
+    instant item (即办件) or a commitment item (告知承诺) on the spot from acceptance."""
+    case = _lock(case)
+    from_acceptance = case.state == CaseState.ACCEPTED
+    if from_acceptance:
+        commitment = case.materials.filter(kind=MaterialKind.COMMITMENT, superseded=False).exists()
+        if not (_is_instant(case) or commitment):
+            raise Conflict(
+                "case.review_required",
+                _("This item is reviewed before it is decided."),
+                {"state": case.state},
+            )
+        _require_role(actor, case, Role.CHIEF_REPRESENTATIVE, Role.APPROVER)
+    else:
+        _require_role(actor, case, Role.APPROVER)
+    if not approved and not reasons.strip():
+        raise ValidationFailed(
+            "case.reason_required", _("A denial states its reasons."), [{"field": "reasons"}]
+        )
+    action = "approve" if approved else "deny"
+    _move(case, action, actor=actor, payload={"reasons": reasons.strip()[:2000]})
+    if approved and result_content:
+        checked = check_upload(result_content, name=result_filename, field="result")
+        case.result_file.save(f"{case.number}{checked.extension}", ContentFile(checked.content), save=False)
+        case.result_name = case.version.content.get("result_name") or checked.safe_name
+    case.decided_at = timezone.now()
+    case.decided_by = _user(actor)
+    case.decision_reasons = reasons.strip() if approved else reasons.strip() + "\n" + _RIGHTS
+    case.concluded_on = timezone.localdate()
+    case.save()
+    CaseNotice.objects.create(
+        case=case,
+        kind=NoticeKind.DECISION,
+        issued_at=timezone.now(),
+        issued_by=_user(actor),
+        reason=case.decision_reasons,
+    )
+    return case
+
+
+@transaction.atomic
+def case_deliver(
+    *,
+    actor: Actor | None,
+    case: Case,
+    method: str,
+    courier: str = "",
+    tracking_number: str = "",
+    address: str = "",
+    recipient: str = "",
+) -> Delivery:
+    """Hand over the result: at a window, by post (courier and tracking number) or online.
+    A result is not delivered while 容缺 materials are outstanding."""
+    case = _lock(case)
+    _require_role(actor, case, Role.WINDOW_CLERK, Role.APPROVER, Role.REVIEWER)
+    if method not in DeliveryMethod.values:
+        raise ValidationFailed("case.invalid_delivery", _("Unknown delivery method."), [{"field": "method"}])
+    if method == DeliveryMethod.POST and not (
+        courier.strip() and tracking_number.strip() and address.strip()
+    ):
+        raise ValidationFailed(
+            "case.post_details_required",
+            _("Give the courier, the tracking number and the address."),
+            [{"field": f} for f in ("courier", "tracking_number", "address")],
+        )
+    if case.state == CaseState.APPROVED:
+        outstanding = materials_missing(case)
+        if outstanding.deficiency_allowed or outstanding.required:
+            raise Conflict(
+                "case.deficiency_outstanding",
+                _("The result is held until the promised materials arrive."),
+                [
+                    {"key": r.key, "name": r.name}
+                    for r in outstanding.deficiency_allowed + outstanding.required
+                ],
+            )
+    _move(
+        case, "deliver", actor=actor, payload={"method": method, "tracking_number": tracking_number.strip()}
+    )
+    case.save()
+    return Delivery.objects.create(
+        case=case,
+        method=method,
+        courier=courier.strip(),
+        tracking_number=tracking_number.strip(),
+        address=address.strip(),
+        recipient=recipient.strip(),
+        delivered_at=timezone.now(),
+        delivered_by=_user(actor),
+    )
+
+
+@transaction.atomic
+def case_close(*, actor: Actor | None, case: Case) -> Case:
+    """Close a delivered case."""
+    case = _lock(case)
+    _require_role(actor, case, Role.WINDOW_CLERK, Role.APPROVER, Role.REVIEWER)
+    _move(case, "close", actor=actor)
+    case.save()
+    return case
+
+
+@transaction.atomic
+def case_withdraw(*, actor: Actor | None, case: Case, reason: str = "") -> Case:
+    """The applicant (or a clerk at their request) withdraws the application before the decision."""
+    case = _lock(case)
+    if not (policies.is_applicant(actor, case) or policies.is_intake_clerk(actor, case)):
+        raise NotFound("case.not_found", _("Case not found."))
+    _move(case, "withdraw", actor=actor, payload={"reason": reason.strip()[:1000]})
+    case.concluded_on = timezone.localdate()
+    case.save()
+    return case
+
+
+# --- idempotent online submission --------------------------------------------------------------
+
+
+def case_apply_idempotent(
+    *,
+    actor: Actor | None,
+    implementation: Implementation,
+    idempotency_key: str,
+    materials: list[dict[str, Any]],
+    form_data: dict[str, Any] | None = None,
+    enterprise: Enterprise | None = None,
+    contact_phone: str = "",
+) -> tuple[Case, bool]:
+    """Create, fill and submit an online application in one step, exactly once per key.
+
+    Returns ``(case, created)``; a retry with the same key returns the first case unchanged.
+    """
+    user = _user(actor)
+    if user is None:
+        raise PermissionDenied("auth.required", _("Please log in first."))
+    key = idempotency_key.strip()[:100]
+    if not key:
+        raise ValidationFailed(
+            "case.idempotency_key_required",
+            _("The Idempotency-Key header is required."),
+            [{"field": "Idempotency-Key"}],
+        )
+    owner = f"user:{user.pk}"
+    existing = Case.objects.filter(idempotency_owner=owner, idempotency_key=key).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            case = case_create(
+                actor=actor,
+                implementation=implementation,
+                channel=Channel.ONLINE,
+                enterprise=enterprise,
+                form_data=form_data,
+                contact_phone=contact_phone,
+            )
+            Case.objects.filter(pk=case.pk).update(idempotency_owner=owner, idempotency_key=key)
+            for material in materials:
+                case_material_add(actor=actor, case=case, **material)
+            case = case_submit(actor=actor, case=case)
+    except IntegrityError:
+        existing = Case.objects.filter(idempotency_owner=owner, idempotency_key=key).first()
+        if existing is None:
+            raise
+        return existing, False
+    case.refresh_from_db()
+    return case, True
