@@ -23,7 +23,7 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "approve": (frozenset({S.UNDER_REVIEW, S.ACCEPTED}), S.APPROVED),
     "deny": (frozenset({S.UNDER_REVIEW, S.ACCEPTED}), S.DENIED),
     "deliver": (frozenset({S.APPROVED, S.DENIED}), S.DELIVERED),
-    "close": (frozenset({S.DELIVERED, S.INTAKE_REJECTED, S.WITHDRAWN}), S.CLOSED),
+    "close": (frozenset({S.DELIVERED}), S.CLOSED),
     "withdraw": (
         frozenset(
             {
