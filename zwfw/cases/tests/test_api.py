@@ -1,0 +1,164 @@
+"""Case API: the online journey, idempotent submission under 200 concurrent retries, one of two
+concurrent acceptances wins, scope (404) and roles (403), the status lookup."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connections
+from django.test import Client
+
+from zwfw.cases.models import Case
+from zwfw.cases.tests.factories import PDF, png, staff
+from zwfw.identity.models import Role
+
+J = "application/json"
+
+
+def _apply(client: Client, desk, key: str):
+    files = {
+        "material.application": ("申请书.pdf", PDF),
+        "material.licence": ("执照.pdf", PDF),
+        "material.floor-plan": ("平面图.png", png()),
+    }
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = {"implementation_id": str(desk.impl.pk)}
+    data.update({k: SimpleUploadedFile(n, c) for k, (n, c) in files.items()})
+    return client.post("/api/v1/cases/apply", data, HTTP_IDEMPOTENCY_KEY=key)
+
+
+@pytest.mark.django_db
+def test_online_journey_over_the_api(client, desk):
+    client.force_login(desk.citizen)
+    created = _apply(client, desk, "k-1")
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["state"] == "submitted" and {m["key"] for m in body["materials"]} == {
+        "application",
+        "licence",
+        "floor-plan",
+    }
+    case = Case.objects.get(pk=body["id"])
+    client.force_login(desk.clerk)
+    accepted = client.post(f"/api/v1/cases/{case.pk}/accept", {}, content_type=J).json()
+    assert accepted["state"] == "accepted" and accepted["clock"]["days_left"] == 10
+    client.force_login(desk.reviewer)
+    client.post(f"/api/v1/cases/{case.pk}/review")
+    suspended = client.post(
+        f"/api/v1/cases/{case.pk}/suspend", {"procedure": "现场勘验", "reason": "核查场所"}, content_type=J
+    ).json()
+    assert suspended["state"] == "suspended" and suspended["clock"]["paused"]
+    client.post(f"/api/v1/cases/{case.pk}/resume")
+    client.force_login(desk.approver)
+    denied = client.post(
+        f"/api/v1/cases/{case.pk}/decide", {"approved": False, "reasons": ""}, content_type=J
+    )
+    assert denied.status_code == 422 and denied.json()["code"] == "case.reason_required"
+    decided = client.post(
+        f"/api/v1/cases/{case.pk}/decide", {"approved": True, "reasons": "符合条件"}, content_type=J
+    ).json()
+    assert decided["state"] == "approved"
+    post = client.post(f"/api/v1/cases/{case.pk}/deliver", {"method": "post"}, content_type=J)
+    assert post.status_code == 422 and post.json()["code"] == "case.post_details_required"
+    delivered = client.post(
+        f"/api/v1/cases/{case.pk}/deliver",
+        {
+            "method": "post",
+            "courier": "中国邮政EMS",
+            "tracking_number": "1234567890",
+            "address": "景洪市某路1号",
+        },
+        content_type=J,
+    ).json()
+    assert delivered["state"] == "delivered"
+    client.logout()
+    case.refresh_from_db()
+    lookup = client.get(f"/api/v1/cases/lookup?number={case.number}&code={case.lookup_code}")
+    assert lookup.status_code == 200 and lookup.json()["state"] == "delivered"
+    wrong = client.get(f"/api/v1/cases/lookup?number={case.number}&code=000000x")
+    assert wrong.status_code == 404
+
+
+@pytest.mark.django_db
+def test_scope_and_roles(client, desk):
+    client.force_login(desk.citizen)
+    case_id = _apply(client, desk, "k-2").json()["id"]
+    client.force_login(desk.other_citizen)
+    assert client.get(f"/api/v1/cases/{case_id}").status_code == 404
+    assert case_id not in [c["id"] for c in client.get("/api/v1/cases").json()]
+    client.force_login(desk.world.clerk_mh)
+    assert client.post(f"/api/v1/cases/{case_id}/accept", {}, content_type=J).status_code == 404
+    client.force_login(desk.reviewer)
+    response = client.post(f"/api/v1/cases/{case_id}/accept", {}, content_type=J)
+    assert response.status_code == 403 and response.json()["code"] == "case.forbidden"
+    client.force_login(desk.clerk)
+    illegal = client.post(
+        f"/api/v1/cases/{case_id}/decide", {"approved": True, "reasons": "x"}, content_type=J
+    )
+    assert illegal.status_code in (403, 409)
+    queue = client.get("/api/v1/cases?queue=to_accept").json()
+    assert [c["id"] for c in queue] == [case_id]
+    assert client.get("/api/v1/cases?queue=everything").status_code == 422
+
+
+@pytest.mark.django_db
+def test_bad_uploads_are_refused_and_nothing_is_created(client, desk):
+    client.force_login(desk.citizen)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = {
+        "implementation_id": str(desk.impl.pk),
+        "material.application": SimpleUploadedFile("申请书.pdf", b"MZ\x90\x00" + b"\x00" * 64),
+        "material.licence": SimpleUploadedFile("执照.pdf", PDF),
+    }
+    response = client.post("/api/v1/cases/apply", data, HTTP_IDEMPOTENCY_KEY="bad-1")
+    assert response.status_code == 422 and response.json()["code"] == "upload.type_refused"
+    assert Case.objects.count() == 0
+    missing_key = client.post("/api/v1/cases/apply", {"implementation_id": str(desk.impl.pk)})
+    assert missing_key.status_code == 422 and missing_key.json()["code"] == "case.idempotency_key_required"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_hundred_concurrent_retries_create_exactly_one_case(desk):
+    def attempt(_: int) -> int:
+        client = Client()
+        client.force_login(desk.citizen)
+        try:
+            return _apply(client, desk, "same-key").status_code
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        statuses = list(pool.map(attempt, range(200)))
+    assert Case.objects.count() == 1
+    assert statuses.count(201) == 1 and statuses.count(200) == 199
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clerks_accepting_at_once_one_wins_one_conflicts(desk):
+    other_clerk = staff(desk.world, "clerk_jh_2", Role.WINDOW_CLERK, desk.world.jh_center)
+    applicant = Client()
+    applicant.force_login(desk.citizen)
+    case_id = _apply(applicant, desk, "race").json()["id"]
+    barrier = threading.Barrier(2)
+    results: list[int] = []
+
+    def accept(user) -> None:
+        client = Client()
+        client.force_login(user)
+        barrier.wait()
+        try:
+            results.append(client.post(f"/api/v1/cases/{case_id}/accept", {}, content_type=J).status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=accept, args=(u,)) for u in (desk.clerk, other_clerk)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [200, 409]
+    assert Case.objects.get(pk=case_id).state == "accepted"
