@@ -26,6 +26,7 @@ def test_add_returns_the_due_date_to_an_anonymous_caller(client):
         "unit": "working_days",
         "due": "2025-10-09",
         "provisional": False,
+        "paused_days": 0,
     }
 
 
@@ -46,6 +47,7 @@ def test_add_in_natural_days(client):
         "unit": "natural_days",
         "due": "2025-10-10",
         "provisional": False,
+        "paused_days": 0,
     }
 
 
@@ -129,10 +131,10 @@ def test_the_endpoints_are_in_the_openapi_document(client):
         "/CalendarAddOut"
     )
     assert "422" in add["responses"]
-    assert {p["name"] for p in add["parameters"]} == {"start", "days", "unit"}
+    assert {p["name"] for p in add["parameters"]} == {"start", "days", "unit", "pauses"}
     assert "/api/v1/calendar/between" in spec["paths"]
     schema = spec["components"]["schemas"]["CalendarAddOut"]
-    assert set(schema["properties"]) == {"start", "days", "unit", "due", "provisional"}
+    assert set(schema["properties"]) == {"start", "days", "unit", "due", "provisional", "paused_days"}
 
 
 def test_due_date_with_pauses_over_the_api(client):
