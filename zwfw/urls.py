@@ -11,5 +11,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("zwfw.core.urls")),
     path("", include("zwfw.catalog.urls")),
+    path("", include("zwfw.cases.urls")),
     path("", include("zwfw.identity.urls")),
 ]

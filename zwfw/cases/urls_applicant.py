@@ -1,0 +1,5 @@
+"""Case pages (placeholder, filled by its owner)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
