@@ -1,4 +1,4 @@
-"""Login and logout pages (Django's views with our template and a confirmation message)."""
+"""Login, logout and the profile page."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from zwfw.core.views import REGION_SESSION_KEY
+from zwfw.identity.selectors import staff_membership_list
 
 
 class LoginForm(AuthenticationForm):
@@ -44,3 +47,18 @@ class LogoutView(auth_views.LogoutView):
             request.session[REGION_SESSION_KEY] = region
         messages.info(request, _("You have logged out."))
         return response
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    """My account: who I am to the platform (the ID number masked), my enterprise, my roles."""
+    user = request.user
+    return render(
+        request,
+        "identity/profile.html",
+        {
+            "person": getattr(user, "person", None),
+            "enterprise": getattr(user, "enterprise", None),
+            "memberships": staff_membership_list(actor=user).filter(user_id=user.pk),
+        },
+    )

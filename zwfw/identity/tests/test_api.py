@@ -87,3 +87,12 @@ def test_public_region_api_and_openapi(client, world):
     assert {r["code"] for r in client.get("/api/v1/regions?parent=532800").json()} == {"532801", "532822"}
     assert client.get("/api/v1/regions?parent=999999").status_code == 404
     assert client.get("/api/v1/openapi.json").status_code == 200
+
+
+def test_profile_page_shows_the_id_number_masked_only(client, world, citizens):
+    a, _b, user_a = citizens
+    assert client.get("/accounts/profile/").status_code == 302
+    client.force_login(user_a)
+    page = client.get("/accounts/profile/").content.decode()
+    assert a.id_number_masked in page
+    assert make_id_number(seq="111") not in page
