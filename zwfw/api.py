@@ -7,6 +7,7 @@ Every error answers ``{"code": "...", "message": "...", "details": ...}``:
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -76,3 +77,8 @@ api.add_router("/", core_router)
 api.add_router("/", identity_router)
 api.add_router("/catalog", catalog_router)
 api.add_router("/cases", cases_router)
+
+if getattr(settings, "ZWFW_BENCH_ENDPOINTS", False):  # bench/intake.py only; never in production
+    from zwfw.core.bench_api import router as bench_router
+
+    api.add_router("/bench", bench_router)

@@ -163,6 +163,9 @@ ZWFW_UPLOAD_MAX_BYTES = env.int("ZWFW_UPLOAD_MAX_BYTES", default=20 * 1024 * 102
 # Cases due within this many working days are "due soon".
 ZWFW_DUE_SOON_DAYS = env.int("ZWFW_DUE_SOON_DAYS", default=3)
 
+# Mounts /api/v1/bench/floor for bench/intake.py. Never enable in production.
+ZWFW_BENCH_ENDPOINTS = env.bool("ZWFW_BENCH_ENDPOINTS", default=False)
+
 # The ledger writes a checkpoint over all chains at most this often (seconds).
 ZWFW_LEDGER_CHECKPOINT_INTERVAL = env.int("ZWFW_LEDGER_CHECKPOINT_INTERVAL", default=300)
 

@@ -115,6 +115,12 @@ class Case(models.Model):
         ]
         indexes = [
             models.Index(fields=["state", "due_date"], name="case_state_due_idx"),
+            # The due-soon and overdue queues: only running cases, ordered by due date.
+            models.Index(
+                fields=["due_date"],
+                condition=models.Q(state__in=["accepted", "under_review"]),
+                name="case_running_due_idx",
+            ),
             models.Index(fields=["agency", "state"], name="case_agency_state_idx"),
             models.Index(fields=["venue", "state"], name="case_venue_state_idx"),
         ]

@@ -10,25 +10,27 @@ from __future__ import annotations
 import datetime
 import secrets
 
-from django.db import IntegrityError, transaction
+from django.db import connection
 
 from zwfw.cases.models import CaseNumberSequence
 
 
 def case_number_next(*, region_code: str, day: datetime.date) -> str:
-    """Draw the next case number for a region and day (call inside the submitting transaction)."""
-    with transaction.atomic():
-        row = CaseNumberSequence.objects.select_for_update().filter(region_code=region_code, day=day).first()
-        if row is None:
-            try:
-                with transaction.atomic():
-                    CaseNumberSequence.objects.create(region_code=region_code, day=day, last=0)
-            except IntegrityError:
-                pass  # another intake created the row first
-            row = CaseNumberSequence.objects.select_for_update().get(region_code=region_code, day=day)
-        row.last += 1
-        row.save(update_fields=["last"])
-    return f"{region_code}-{day:%Y%m%d}-{row.last:05d}"
+    """Draw the next case number for a region and day (call inside the submitting transaction).
+
+    One statement: insert the day's row or bump it, returning the new value. The row stays
+    locked until the caller's transaction ends, so concurrent intakes queue on it and every
+    number is drawn once.
+    """
+    table = CaseNumberSequence._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (region_code, day, last) VALUES (%s, %s, 1) "  # noqa: S608 - constant table
+            f"ON CONFLICT (region_code, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [region_code, day],
+        )
+        (last,) = cursor.fetchone()
+    return f"{region_code}-{day:%Y%m%d}-{last:05d}"
 
 
 def lookup_code_new() -> str:

@@ -874,9 +874,12 @@ def case_apply_idempotent(
     enterprise: Enterprise | None = None,
     contact_phone: str = "",
 ) -> tuple[Case, bool]:
-    """Create, fill and submit an online application in one step, exactly once per key.
+    """Apply online in one step, exactly once per key: check every file, then create the case
+    already submitted with its number, its materials and one ledger event, in one transaction.
 
-    Returns ``(case, created)``; a retry with the same key returns the first case unchanged.
+    Returns ``(case, created)``; a retry with the same key (even a concurrent one) returns the
+    first case unchanged. This is the intake hot path: it issues a fixed, small number of queries
+    whatever the number of materials.
     """
     user = _user(actor)
     if user is None:
@@ -892,24 +895,107 @@ def case_apply_idempotent(
     existing = Case.objects.filter(idempotency_owner=owner, idempotency_key=key).first()
     if existing is not None:
         return existing, False
+    version = implementation.current_version
+    if implementation.status != ImplementationStatus.PUBLISHED or version is None:
+        raise NotFound("catalog.guide_not_found", _("This item cannot be applied for at the moment."))
+    person_id = user.person_id
+    enterprise = enterprise or (user.enterprise if user.enterprise_id else None)
+    if enterprise is not None and user.enterprise_id != enterprise.pk:
+        raise _deny()
+    if person_id is None and enterprise is None:
+        raise ValidationFailed(
+            "case.applicant_required",
+            _("Say who applies (a person or an enterprise)."),
+            [{"field": "applicant"}],
+        )
+    objects = version.content.get("service_objects") or []
+    if enterprise is None and objects and "person" not in objects:
+        raise ValidationFailed(
+            "case.wrong_applicant",
+            _("This item is for enterprises and organisations."),
+            [{"field": "applicant"}],
+        )
+    wanted = {r.key: r for r in version.materials.all()}
+    checked: dict[str, Any] = {}
+    for material in materials:
+        requirement_key = material.get("requirement_key", "")
+        if requirement_key not in wanted:
+            raise ValidationFailed(
+                "case.unknown_material",
+                _("This item does not ask for that material."),
+                [{"field": f"material.{requirement_key}"}],
+            )
+        checked[requirement_key] = check_upload(
+            material.get("content") or b"",
+            name=material.get("filename", ""),
+            field=f"material.{requirement_key}",
+        )
+    missing = [r for r in wanted.values() if r.necessity == "required" and r.key not in checked]
+    if missing:
+        raise ValidationFailed(
+            "case.materials_missing",
+            _("Some required materials are missing."),
+            [{"field": f"materials.{r.key}", "name": r.name} for r in missing],
+        )
+    now = timezone.now()
     try:
         with transaction.atomic():
-            case = case_create(
-                actor=actor,
+            case = Case.objects.create(
+                number=case_number_next(region_code=implementation.region.code, day=timezone.localdate(now)),
                 implementation=implementation,
+                version=version,
+                agency=implementation.agency,
+                region=implementation.region,
+                applicant_person_id=person_id,
+                applicant_enterprise=enterprise,
+                applicant_user=user,
                 channel=Channel.ONLINE,
-                enterprise=enterprise,
-                form_data=form_data,
+                state=CaseState.SUBMITTED,
+                form_data=form_data or {},
                 contact_phone=contact_phone,
+                submitted_at=now,
+                lookup_code=lookup_code_new(),
+                idempotency_owner=owner,
+                idempotency_key=key,
             )
-            Case.objects.filter(pk=case.pk).update(idempotency_owner=owner, idempotency_key=key)
-            for material in materials:
-                case_material_add(actor=actor, case=case, **material)
-            case = case_submit(actor=actor, case=case)
+            rows = []
+            for requirement_key, upload in checked.items():
+                row = CaseMaterial(
+                    case=case,
+                    requirement_key=requirement_key,
+                    name=wanted[requirement_key].name,
+                    kind=MaterialKind.UPLOAD,
+                    original_name=upload.safe_name,
+                    content_type=upload.content_type,
+                    size=upload.size,
+                    sha256=upload.sha256,
+                    received_by=user,
+                )
+                row.file.save(
+                    f"{case.pk}-{requirement_key}{upload.extension}", ContentFile(upload.content), save=False
+                )
+                rows.append(row)
+            CaseMaterial.objects.bulk_create(rows)
+            audit_record(
+                actor=actor,
+                object_type="case",
+                object_id=case.pk,
+                action="submit",
+                new_object=True,
+                payload={
+                    "from": CaseState.DRAFT,
+                    "to": CaseState.SUBMITTED,
+                    "channel": Channel.ONLINE,
+                    "implementation": implementation.pk,
+                    "version": version.number,
+                    "number": case.number,
+                    "materials": {k: u.sha256 for k, u in checked.items()},
+                },
+            )
     except IntegrityError:
         existing = Case.objects.filter(idempotency_owner=owner, idempotency_key=key).first()
         if existing is None:
             raise
         return existing, False
-    case.refresh_from_db()
+    case.prefetched_materials = rows  # type: ignore[attr-defined]
     return case, True

@@ -71,14 +71,20 @@ def audit_record(
     action: str,
     payload: dict[str, Any] | None = None,
     source_ip: str | None = None,
+    new_object: bool = False,
 ) -> AuditEvent:
-    """Append one event to the object's chain (call inside the service's transaction)."""
+    """Append one event to the object's chain (call inside the service's transaction).
+
+    ``new_object=True`` is for the first event of an object created in the same transaction
+    (a fresh primary key cannot have a chain yet): it skips the head lookup, two queries fewer
+    on the intake path.
+    """
     ctx = request_context.current()
     chain = f"{object_type}:{object_id}"
     actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
     actor_label = actor.get_username() if actor_id is not None and actor is not None else ""
-    with transaction.atomic():
-        head = _lock_head(chain)
+    with transaction.atomic(savepoint=False):
+        head = AuditChainHead(chain=chain, seq=0, hash=GENESIS) if new_object else _lock_head(chain)
         event = AuditEvent(
             chain=chain,
             seq=head.seq + 1,
@@ -95,7 +101,12 @@ def audit_record(
         )
         event.hash = event_hash(event)
         event.save(force_insert=True)
-        AuditChainHead.objects.filter(chain=chain).update(seq=event.seq, hash=event.hash, checkpoint_id=None)
+        if new_object:
+            AuditChainHead.objects.create(chain=chain, seq=event.seq, hash=event.hash)
+        else:
+            AuditChainHead.objects.filter(chain=chain).update(
+                seq=event.seq, hash=event.hash, checkpoint_id=None
+            )
     return event
 
 
