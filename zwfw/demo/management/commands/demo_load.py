@@ -11,6 +11,8 @@ class Command(BaseCommand):
     help = "Load the demo data: regions, agencies, venues, accounts. Running it twice changes nothing."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from zwfw.demo.catalog_loader import catalog_demo_load
         from zwfw.demo.loader import demo_load
 
         self.stdout.write(demo_load())
+        self.stdout.write(catalog_demo_load())
