@@ -163,6 +163,15 @@ ZWFW_UPLOAD_MAX_BYTES = env.int("ZWFW_UPLOAD_MAX_BYTES", default=20 * 1024 * 102
 # Cases due within this many working days are "due soon".
 ZWFW_DUE_SOON_DAYS = env.int("ZWFW_DUE_SOON_DAYS", default=3)
 
+# The national platform (事项库): publications are pushed there; empty disables pushing.
+ZWFW_NATIONAL_PLATFORM_URL = env.str("ZWFW_NATIONAL_PLATFORM_URL", default="")
+ZWFW_NATIONAL_PLATFORM_TOKEN = env.str("ZWFW_NATIONAL_PLATFORM_TOKEN", default="")
+ZWFW_NATIONAL_PLATFORM_TIMEOUT = env.int("ZWFW_NATIONAL_PLATFORM_TIMEOUT", default=10)
+ZWFW_NATIONAL_PUSH_MAX_ATTEMPTS = env.int("ZWFW_NATIONAL_PUSH_MAX_ATTEMPTS", default=6)
+ZWFW_NATIONAL_PUSH_BACKOFF_SECONDS = env.int("ZWFW_NATIONAL_PUSH_BACKOFF_SECONDS", default=30)
+# The platform's public address, for links and identifiers made outside a request (tasks, pushes).
+ZWFW_PUBLIC_BASE_URL = env.str("ZWFW_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+
 # Mounts /api/v1/bench/floor for bench/intake.py. Never enable in production.
 ZWFW_BENCH_ENDPOINTS = env.bool("ZWFW_BENCH_ENDPOINTS", default=False)
 

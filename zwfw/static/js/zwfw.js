@@ -74,8 +74,21 @@
     });
   }
 
+  // A guide's print link opens the browser's print dialog; without JS it leads to the print view.
+  function enhancePrintLinks() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-guide-print]"), function (link) {
+      link.addEventListener("click", function (event) {
+        if (typeof window.print === "function") {
+          event.preventDefault();
+          window.print();
+        }
+      });
+    });
+  }
+
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll("form[data-elder-toggle]"), enhanceElderToggle);
+    enhancePrintLinks();
     enhanceErrorLinks();
     focusErrorSummary();
   }
