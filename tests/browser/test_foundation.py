@@ -108,7 +108,7 @@ def elder_cookie(page: Page) -> dict | None:
 
 @pytest.mark.smoke
 def test_home_fits_a_phone_and_passes_axe(live_server, page: Page, shot: Shot) -> None:
-    page.goto(live_server.url + "/")
+    page.goto(live_server.url + "/?q=sfz")
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
     expect(page.locator("main#main h1")).to_have_count(1)
     expect(page.locator("[data-area]")).to_have_count(4)
@@ -200,10 +200,11 @@ def test_journey_login_elder_mode_region_and_logout(live_server, page: Page, sho
     page.locator("#search-q").fill("sfz")
     with page.expect_navigation():
         page.locator("#search-q").press("Enter")
-    expect(page).to_have_url(re.compile(r"/\?q=sfz$"))
-    expect(page.locator("[data-search-pending]")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/guides/\?q=sfz$"))
+    expect(page.locator("[data-search-results]")).to_be_visible()
     expect(html).to_have_class(ELDER)
-    shot(page, "search-pending-elder")
+    shot(page, "search-results-elder")
+    page.goto(live_server.url + "/?q=sfz")
 
     # Switch region: the choice is shown back and confirmed in the status area.
     page.locator("#region-select").select_option("532801")

@@ -32,6 +32,7 @@ from zwfw.cases.models import (
     NoticeKind,
     PauseKind,
 )
+from zwfw.cases.notify import notify_case_event
 from zwfw.cases.numbers import case_number_next, lookup_code_new
 from zwfw.cases.states import target_of
 from zwfw.catalog.models import Implementation, ImplementationStatus, MaterialRequirement
@@ -361,6 +362,7 @@ def case_submit(*, actor: Actor | None, case: Case, idempotency_key: str = "") -
     case.lookup_code = lookup_code_new()
     case.submitted_at = now
     case.save()
+    notify_case_event(case, "submitted")
     if (
         case.channel in (Channel.WINDOW, Channel.ASSISTED)
         and not missing.required
@@ -417,6 +419,7 @@ def _accept(
             issued_by=_user(actor),
             items=[{"key": r.key, "name": r.name, "problem": "missing", "note": ""} for r in missing],
         )
+    notify_case_event(case, "accepted")
 
 
 @transaction.atomic
@@ -538,6 +541,7 @@ def case_request_correction(
         },
     )
     case.save()
+    notify_case_event(case, "correction_requested")
     return notice
 
 
@@ -586,6 +590,7 @@ def case_reject_intake(*, actor: Actor | None, case: Case, reason: str) -> Case:
         issued_by=_user(actor),
         reason=reason.strip(),
     )
+    notify_case_event(case, "intake_rejected")
     return case
 
 
@@ -657,6 +662,7 @@ def case_suspend(
         started_on=day,
         started_by=_staff_user(actor),
     )
+    notify_case_event(case, "suspended")
     return pause
 
 
@@ -693,6 +699,7 @@ def case_resume(*, actor: Actor | None, case: Case, on: datetime.date | None = N
             "paused_days": case.paused_days,
         },
     )
+    notify_case_event(case, "resumed")
     return case
 
 
@@ -784,6 +791,7 @@ def case_decide(
         issued_by=_user(actor),
         reason=case.decision_reasons,
     )
+    notify_case_event(case, "decided")
     return case
 
 
@@ -827,7 +835,7 @@ def case_deliver(
         case, "deliver", actor=actor, payload={"method": method, "tracking_number": tracking_number.strip()}
     )
     case.save()
-    return Delivery.objects.create(
+    delivery = Delivery.objects.create(
         case=case,
         method=method,
         courier=courier.strip(),
@@ -837,6 +845,8 @@ def case_deliver(
         delivered_at=timezone.now(),
         delivered_by=_user(actor),
     )
+    notify_case_event(case, "delivered")
+    return delivery
 
 
 @transaction.atomic
@@ -992,6 +1002,7 @@ def case_apply_idempotent(
                     "materials": {k: u.sha256 for k, u in checked.items()},
                 },
             )
+            notify_case_event(case, "submitted")
     except IntegrityError:
         existing = Case.objects.filter(idempotency_owner=owner, idempotency_key=key).first()
         if existing is None:

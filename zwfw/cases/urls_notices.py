@@ -1,5 +1,14 @@
-"""Case pages (placeholder, filled by its owner)."""
+"""Downloads of case notices (PDF) and results."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from zwfw.cases import views_notices
+
+urlpatterns = [
+    path(
+        "cases/<int:case_id>/notices/<int:notice_id>.pdf",
+        views_notices.case_notice_pdf,
+        name="case_notice_pdf",
+    ),
+    path("cases/<int:case_id>/result", views_notices.case_result, name="case_result"),
+]

@@ -388,6 +388,10 @@ def guide_build(version: ImplementationVersion, *, current_number: int | None = 
         for m in content.materials
     ]
     links = []
+    is_current = current_number is None or current_number == version.number
+    if content.online_depth >= 3 and is_current:
+        # Depth III/IV: the application can be made on this platform (the form is built from this version).
+        links.append(GuideLink(label=_("Apply online here"), url=f"/apply/{implementation.pk}/"))
     pc, mobile = safe_url(content.online_url_pc), safe_url(content.online_url_mobile)
     if pc:
         links.append(GuideLink(label=_("Apply on a computer"), url=pc))

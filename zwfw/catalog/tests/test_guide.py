@@ -146,8 +146,9 @@ def test_guide_page_shows_every_element_in_the_order_a_citizen_needs_it(publishe
     # materials table: one row per material, in the published order, with real table headers
     assert re.findall(r'data-material="([^"]+)"', html) == ["application", "id-card", "floor-plan"]
     assert html.count('<th scope="col"') >= 5 and '<th scope="row"' in html
-    # the "apply online" deep links, PC and mobile, labelled
-    assert html.count("data-apply-link") == 2
+    # apply here (depth III), then the "apply online" deep links, PC and mobile, labelled
+    assert html.count("data-apply-link") == 3
+    assert f'href="/apply/{published.pk}/"' in html
     assert 'href="https://zwfw.yn.gov.cn/item/1"' in html and 'href="https://m.zwfw.yn.gov.cn/item/1"' in html
     # contacts are phone links; the QR code, PDF and print links are on the page
     assert 'href="tel:06912123456"' in html and 'href="tel:069112345"' in html
@@ -230,7 +231,7 @@ def test_an_unsafe_online_address_is_never_a_link(world, reviewer, files, client
     publish(world, reviewer, implementation)
     html = client.get(f"/guides/{implementation.pk}/").content.decode()
     assert "javascript:" not in html
-    assert html.count("data-apply-link") == 1  # only the mobile link remains
+    assert html.count("data-apply-link") == 2  # apply here and the mobile link remain
 
 
 def test_instant_item_says_so(world, reviewer, files, client):

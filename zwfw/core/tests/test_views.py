@@ -273,7 +273,7 @@ def test_login_shows_name_and_roles_in_the_header(csrf_client: Client, clerk) ->
     assert response.status_code == 302
     assert response["Location"] == "/"
     html = csrf_client.get("/").content.decode()
-    assert '<span class="account__name" data-account-name>李娜</span>' in html
+    assert 'data-account-name href="/accounts/profile/">李娜</a>' in html
     roles = re.search(r"<ul class=\"account__roles\" data-account-roles[^>]*>(.*?)</ul>", html, re.S)
     assert roles and roles.group(1).count("<li>") == 1
     assert 'data-action="logout"' in html
@@ -332,9 +332,9 @@ def test_home_page_structure(client: Client) -> None:
     assert 'style="' not in html
 
 
-def test_home_echoes_the_pending_search_escaped(client: Client) -> None:
+def test_home_search_goes_to_the_guides_and_escapes_the_query(client: Client) -> None:
     html = client.get("/", {"q": "<b>sfz</b>"}).content.decode()
-    assert "data-search-pending" in html
+    assert 'action="/guides/"' in html
     assert "&lt;b&gt;sfz&lt;/b&gt;" in html
     assert "<b>sfz</b>" not in html
 
