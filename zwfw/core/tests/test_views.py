@@ -346,3 +346,10 @@ def test_language_switch_posts_to_set_language(client: Client) -> None:
     response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert response.status_code == 302
     assert '<html lang="en"' in client.get("/").content.decode()
+
+
+def test_chinese_is_shown_whatever_the_browser_asks_until_english_is_chosen(client: Client) -> None:
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-hans"' in html
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert 'lang="en"' in client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
