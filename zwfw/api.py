@@ -18,6 +18,8 @@ from zwfw.cases.api import router as cases_router
 from zwfw.catalog.api import router as catalog_router
 from zwfw.core.api import router as core_router
 from zwfw.core.errors import DomainError
+from zwfw.evaluations.api import router as evaluations_router
+from zwfw.licenses.api import router as licenses_router
 from zwfw.identity.api import router as identity_router
 
 api = NinjaAPI(
@@ -77,6 +79,8 @@ api.add_router("/", core_router)
 api.add_router("/", identity_router)
 api.add_router("/catalog", catalog_router)
 api.add_router("/cases", cases_router)
+api.add_router("/licenses", licenses_router)
+api.add_router("/evaluations", evaluations_router)
 
 if getattr(settings, "ZWFW_BENCH_ENDPOINTS", False):  # bench/intake.py only; never in production
     from zwfw.core.bench_api import router as bench_router

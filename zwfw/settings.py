@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "zwfw.identity",
     "zwfw.catalog",
     "zwfw.cases",
+    "zwfw.licenses",
+    "zwfw.evaluations",
     "zwfw.demo",
 ]
 
