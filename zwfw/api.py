@@ -17,6 +17,7 @@ from ninja.errors import AuthorizationError as NinjaAuthorizationError
 from zwfw.cases.api import router as cases_router
 from zwfw.catalog.api import router as catalog_router
 from zwfw.core.api import router as core_router
+from zwfw.bundles.api import router as bundles_router
 from zwfw.core.errors import DomainError
 from zwfw.evaluations.api import router as evaluations_router
 from zwfw.licenses.api import router as licenses_router
@@ -79,6 +80,7 @@ api.add_router("/", core_router)
 api.add_router("/", identity_router)
 api.add_router("/catalog", catalog_router)
 api.add_router("/cases", cases_router)
+api.add_router("/bundles", bundles_router)
 api.add_router("/licenses", licenses_router)
 api.add_router("/evaluations", evaluations_router)
 

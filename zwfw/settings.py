@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "zwfw.identity",
     "zwfw.catalog",
     "zwfw.cases",
+    "zwfw.bundles",
     "zwfw.licenses",
     "zwfw.evaluations",
     "zwfw.demo",

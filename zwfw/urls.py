@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("zwfw.core.urls")),
     path("", include("zwfw.catalog.urls")),
     path("", include("zwfw.cases.urls")),
+    path("", include("zwfw.bundles.urls")),
     path("", include("zwfw.licenses.urls")),
     path("", include("zwfw.evaluations.urls")),
     path("", include("zwfw.identity.urls")),

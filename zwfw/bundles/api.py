@@ -1,0 +1,5 @@
+"""API of this context (placeholder, filled by its owner)."""
+
+from ninja import Router
+
+router = Router()
