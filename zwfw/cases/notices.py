@@ -467,9 +467,9 @@ def _decision(notice: CaseNotice, s: dict[str, ParagraphStyle]) -> list[Flowable
                 _p(f"· {o}", s["body"]) for o in options
             ]
         return story
-    from zwfw.cases.services import _RIGHTS  # the rights the engine appends to a denial's reasons
+    from zwfw.cases.services import RIGHTS  # the rights the engine appends to a denial's reasons
 
-    reasons = notice.reason.removesuffix(_RIGHTS).rstrip()
+    reasons = notice.reason.removesuffix(RIGHTS).rstrip()
     return [
         _p(
             _(
