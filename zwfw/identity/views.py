@@ -59,6 +59,6 @@ def profile(request: HttpRequest) -> HttpResponse:
         {
             "person": getattr(user, "person", None),
             "enterprise": getattr(user, "enterprise", None),
-            "memberships": staff_membership_list(actor=user).filter(user_id=user.pk),
+            "memberships": staff_membership_list(actor=user).filter(user_id=getattr(user, "pk", 0)),
         },
     )

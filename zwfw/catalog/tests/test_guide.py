@@ -186,10 +186,10 @@ def test_new_version_is_shown_and_the_old_one_stays_reachable_with_a_banner(
     publish(world, reviewer, published, kind="change")
 
     current = client.get(f"/guides/{published.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert 'data-version="2"' in current and "data-superseded" not in current and "5 working days" in current
+    assert 'data-version="2"' in current and "data-superseded" not in current and "5个工作日" in current
 
     old = client.get(f"/guides/{published.pk}/v1/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert 'data-version="1"' in old and 'data-superseded="2"' in old and "10 working days" in old
+    assert 'data-version="1"' in old and 'data-superseded="2"' in old and "10个工作日" in old
     assert f'href="/guides/{published.pk}/"' in old  # the link to the current guide
     assert f'src="/guides/{published.pk}/v1/qr.svg"' in old
 
@@ -281,8 +281,8 @@ def test_pdf_has_the_content_qr_link_page_numbers_version_and_date(published, cl
         assert expected in text
     date = timezone.localtime(published.current_version.published_at).strftime("%Y-%m-%d")
     for number, page_text in enumerate(texts, start=1):
-        assert f"Page {number}" in page_text
-        assert f"Version 1, published {date}" in page_text
+        assert f"第{number}页" in page_text
+        assert f"第1版，{date}发布" in page_text
     # the forms are links to the public download address
     links = [
         annot.get_object().get("/A", {}).get("/URI")
@@ -300,7 +300,7 @@ def test_pdf_of_an_old_version_says_it_is_superseded(world, reviewer, published,
     publish(world, reviewer, published, kind="change")
     response = client.get(f"/guides/{published.pk}/v1/guide.pdf", HTTP_ACCEPT_LANGUAGE="en")
     text = pypdf.PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
-    assert "superseded by version 2" in text.replace("\n", " ")
+    assert "已被第2版取代" in text.replace("\n", " ")
 
 
 def test_files_download_only_when_a_published_guide_offers_them(world, published, files, client):
