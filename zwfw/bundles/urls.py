@@ -1,5 +1,21 @@
-"""Pages of this context (placeholder, filled by its owner)."""
+"""Pages of bundles (一件事一次办) and remote intake (跨省通办/省内通办)."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from zwfw.bundles import views
+
+urlpatterns: list[URLPattern] = [
+    path("bundles/", views.bundle_index, name="bundle_index"),
+    path("bundles/cases/<int:bundle_case_id>/", views.bundle_case, name="bundle_case"),
+    path(
+        "bundles/cases/<int:bundle_case_id>/corrections/", views.bundle_correction, name="bundle_correction"
+    ),
+    path("bundles/remote/", views.remote_index, name="remote_index"),
+    path("bundles/remote/new/", views.remote_new, name="remote_new"),
+    path("bundles/remote/<int:intake_id>/", views.remote_detail, name="remote_detail"),
+    path("bundles/remote/<int:intake_id>/<str:action>/", views.remote_action, name="remote_action"),
+    path("bundles/editor/", views.editor_index, name="bundle_editor"),
+    path("bundles/editor/<int:bundle_id>/", views.editor_detail, name="bundle_editor_detail"),
+    path("bundles/<str:code>/", views.bundle_guide, name="bundle_guide"),
+    path("bundles/<str:code>/apply/", views.bundle_apply, name="bundle_apply"),
+]

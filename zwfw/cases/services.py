@@ -546,6 +546,9 @@ def case_request_correction(
         },
     )
     case.save()
+    from zwfw.bundles.services import bundle_child_correction_requested  # bundles build on cases
+
+    bundle_child_correction_requested(case=case, actor=actor)
     notify_case_event(case, "correction_requested")
     return notice
 
@@ -595,6 +598,7 @@ def case_reject_intake(*, actor: Actor | None, case: Case, reason: str) -> Case:
         issued_by=_user(actor),
         reason=reason.strip(),
     )
+    _bundle_child_decided(case, actor)
     notify_case_event(case, "intake_rejected")
     return case
 
@@ -798,6 +802,11 @@ def case_decide(
         issued_by=_user(actor),
         reason=case.decision_reasons,
     )
+    if approved:
+        from zwfw.licenses.services import license_issue_for_case  # licenses build on cases
+
+        license_issue_for_case(case=case, actor=actor)
+    _bundle_child_decided(case, actor)
     notify_case_event(case, "decided")
     return case
 
@@ -875,7 +884,15 @@ def case_withdraw(*, actor: Actor | None, case: Case, reason: str = "") -> Case:
     _move(case, "withdraw", actor=actor, payload={"reason": reason.strip()[:1000]})
     case.concluded_on = timezone.localdate()
     case.save()
+    _bundle_child_decided(case, actor)
     return case
+
+
+def _bundle_child_decided(case: Case, actor: Actor | None) -> None:
+    """A case that ends (decided, not accepted, withdrawn) may release or cancel others of its bundle."""
+    from zwfw.bundles.services import bundle_child_decided  # bundles build on cases
+
+    bundle_child_decided(case=case, actor=actor)
 
 
 # --- idempotent online submission --------------------------------------------------------------

@@ -185,7 +185,7 @@ def test_apply_page_shows_blank_forms_samples_and_e_license_notes(client, desk):
     html = client.get(reverse("apply_start", args=[impl.pk])).content.decode()
     assert f'href="{reverse("catalog_file", args=[blank.pk])}" data-blank-form' in html
     assert html.count("data-blank-form") == 1 and "data-sample" not in html
-    assert html.count("data-e-license") == 1
+    assert html.count("data-license-reuse") == 1  # the holder's e-licences offered instead of an upload
     assert _attr(html, "data-necessity") == ["required", "required", "optional"]
 
 

@@ -16,3 +16,8 @@ class Command(BaseCommand):
 
         self.stdout.write(demo_load())
         self.stdout.write(catalog_demo_load())
+        from zwfw.bundles.demo import bundles_demo_load
+        from zwfw.licenses.demo import licenses_demo_load
+
+        self.stdout.write(str(bundles_demo_load()))
+        self.stdout.write(str(licenses_demo_load()))
