@@ -122,6 +122,7 @@ class Case(models.Model):
                 name="case_running_due_idx",
             ),
             models.Index(fields=["agency", "state"], name="case_agency_state_idx"),
+            models.Index(fields=["concluded_on"], name="case_concluded_idx"),
             models.Index(fields=["venue", "state"], name="case_venue_state_idx"),
         ]
 

@@ -21,3 +21,6 @@ class Command(BaseCommand):
 
         self.stdout.write(str(bundles_demo_load()))
         self.stdout.write(str(licenses_demo_load()))
+        from django.core.management import call_command
+
+        call_command("plan_load", stdout=self.stdout)
