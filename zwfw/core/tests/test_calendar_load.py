@@ -65,7 +65,7 @@ def test_loading_the_same_file_twice_changes_nothing(tmp_path):
     _load(tmp_path, GOOD_2027)
     before = list(Holiday.objects.order_by("date").values())
     out, _ = _load(tmp_path, GOOD_2027)
-    assert "0 days added, 0 changed, 4 unchanged" in out
+    assert "新增0天，修改0天，未变4天" in out  # the command speaks Chinese
     assert list(Holiday.objects.order_by("date").values()) == before
     assert AuditEvent.objects.filter(object_type="calendar").count() == 1
 
@@ -79,7 +79,7 @@ def test_a_changed_row_is_updated_and_replace_year_deletes_the_rest(tmp_path):
     assert Holiday.objects.get(date=D(2027, 2, 6)).source == "fix.csv"  # the file name by default
     assert is_workday(D(2027, 2, 5))
     out, _ = _load(tmp_path, corrected, "--replace-year", name="fix.csv")
-    assert "2 deleted" in out
+    assert "删除2天" in out
     assert [r[0] for r in _rows()] == [D(2027, 2, 5), D(2027, 2, 6)]
 
 
@@ -98,7 +98,7 @@ def test_a_bad_file_reports_every_bad_line_and_loads_nothing(tmp_path):
     )
     with pytest.raises(CommandError) as exc:
         _load(tmp_path, bad)
-    assert "Nothing was loaded" in str(exc.value)
+    assert "未导入任何数据" in str(exc.value)
     assert Holiday.objects.count() == 0
     assert AuditEvent.objects.filter(object_type="calendar").count() == 0
     with pytest.raises(ValidationFailed) as failed:
@@ -108,7 +108,7 @@ def test_a_bad_file_reports_every_bad_line_and_loads_nothing(tmp_path):
     messages = {p["line"]: p["message"] for p in failed.value.details}
     assert "2027-02-30" in messages[3]
     assert "vacation" in messages[5]
-    assert "line 2" in messages[6]
+    assert "第2行" in messages[6]
 
 
 def test_the_command_prints_every_bad_line_with_its_number(tmp_path):
