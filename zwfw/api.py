@@ -14,14 +14,14 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.errors import AuthorizationError as NinjaAuthorizationError
 
+from zwfw.bundles.api import router as bundles_router
 from zwfw.cases.api import router as cases_router
 from zwfw.catalog.api import router as catalog_router
 from zwfw.core.api import router as core_router
-from zwfw.bundles.api import router as bundles_router
 from zwfw.core.errors import DomainError
 from zwfw.evaluations.api import router as evaluations_router
-from zwfw.licenses.api import router as licenses_router
 from zwfw.identity.api import router as identity_router
+from zwfw.licenses.api import router as licenses_router
 
 api = NinjaAPI(
     title="zwfw API",

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from django.utils import translation
 from django.db import connection
+from django.utils import translation
 
 from conftest import make_id_number
 from zwfw.core.errors import Conflict, PermissionDenied, ValidationFailed
