@@ -334,7 +334,7 @@ def test_home_page_structure(client: Client) -> None:
 
 def test_home_search_goes_to_the_guides_and_escapes_the_query(client: Client) -> None:
     html = client.get("/", {"q": "<b>sfz</b>"}).content.decode()
-    assert 'action="/guides/"' in html
+    assert 'action="/guides/"' in html  # the catalog search page
     assert "&lt;b&gt;sfz&lt;/b&gt;" in html
     assert "<b>sfz</b>" not in html
 
