@@ -19,3 +19,13 @@ def actor_roles(context: template.Context) -> list[str | Promise]:
     if user is None or not user.is_authenticated:
         return []
     return [Role(code).label for code in roles_of(actor=user)]
+
+
+@register.simple_tag(takes_context=True)
+def actor_role_codes(context: template.Context) -> list[str]:
+    """The codes of the logged-in user's staff roles (for choosing menu entries)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    return roles_of(actor=user)
