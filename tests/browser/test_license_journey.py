@@ -89,15 +89,15 @@ def test_reuse_then_show_and_verify(world, live_server, page: Page, browser: Bro
     assert_no_serious_violations(page, label="my licenses (one license)")
     shot(page, "my-licenses-held")
 
-    # One click attaches it to the application (the button's POST, made from the citizen's session).
+    # On the application form, one click attaches it instead of an upload.
     case = food_case(impl, citizen)
-    page.goto(f"{live_server.url}/my/licenses/")
-    response = page.request.post(
-        f"{live_server.url}/my/cases/{case.pk}/licenses/attach/",
-        form={"attach": f"business-license:{held.pk}", "csrfmiddlewaretoken": _csrf(page)},
-        headers={"Referer": f"{live_server.url}/my/licenses/"},
-    )
-    assert response.ok
+    page.goto(f"{live_server.url}/apply/{impl.pk}/")
+    button = page.locator(f'[data-attach-license="{held.pk}"]')
+    expect(button).to_be_visible()
+    assert_no_serious_violations(page, label="application form offering the held license")
+    shot(page, "apply-with-held-license")
+    with page.expect_navigation():
+        button.click()
     material = case.materials.get(kind=MaterialKind.E_LICENSE)
     assert material.license_reference == held.number
     assert AuditEvent.objects.filter(object_type="license", object_id=str(held.pk), action="consent").exists()
@@ -155,12 +155,3 @@ def test_reuse_then_show_and_verify(world, live_server, page: Page, browser: Bro
     shot(public, "verify-not-genuine")
     anonymous.close()
     assert License.objects.count() == 2
-
-
-def _csrf(page: Page) -> str:
-    """The CSRF token of the current page's session."""
-    for cookie in page.context.cookies():
-        if cookie["name"] == "csrftoken":
-            return str(cookie["value"])
-    token = page.locator("input[name=csrfmiddlewaretoken]").first
-    return str(token.get_attribute("value") or "")
