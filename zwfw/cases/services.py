@@ -7,6 +7,7 @@ and changes nothing.
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -898,6 +899,12 @@ def _bundle_child_decided(case: Case, actor: Actor | None) -> None:
 # --- idempotent online submission --------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)
+def _version_requirements(version_id: int) -> dict[str, MaterialRequirement]:
+    """A published version's material requirements (immutable rows: safe to keep per process)."""
+    return {r.key: r for r in MaterialRequirement.objects.filter(version_id=version_id).order_by("position")}
+
+
 def case_apply_idempotent(
     *,
     actor: Actor | None,
@@ -950,7 +957,7 @@ def case_apply_idempotent(
             _("This item is for enterprises and organisations."),
             [{"field": "applicant"}],
         )
-    wanted = {r.key: r for r in version.materials.all()}
+    wanted = _version_requirements(version.pk)
     checked: dict[str, Any] = {}
     for material in materials:
         requirement_key = material.get("requirement_key", "")
@@ -1027,7 +1034,9 @@ def case_apply_idempotent(
                     "materials": {k: u.sha256 for k, u in checked.items()},
                 },
             )
-            notify_case_event(case, "submitted")
+            from zwfw.cases.tasks import case_event_notify_task  # tasks build on these services
+
+            case_event_notify_task.enqueue(case_id=case.pk, event="submitted")
     except IntegrityError:
         existing = Case.objects.filter(idempotency_owner=owner, idempotency_key=key).first()
         if existing is None:

@@ -138,3 +138,13 @@ def cases_daily_task(day: str | None = None) -> dict[str, Any]:
 def send_notification(*, message: dict[str, Any], recipients: list[dict[str, Any]]) -> int:
     """Send one queued notification (``ZWFW_NOTIFY_ASYNC``); returns how many sends succeeded."""
     return notify.dispatch_serialized(message, recipients)
+
+
+@task()
+def case_event_notify_task(*, case_id: int, event: str) -> int:
+    """Notify a case event from the worker: the intake hot path enqueues this (one row, in its
+    transaction) instead of working out recipients and messages while the applicant waits."""
+    case = Case.objects.filter(pk=case_id).select_related("implementation__item", "agency", "version").first()
+    if case is None:
+        return 0
+    return len(notify.notify_case_event(case, event))

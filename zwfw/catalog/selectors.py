@@ -67,7 +67,13 @@ def published_list() -> QuerySet[Implementation]:
 
 def published_get(*, implementation_id: int) -> Implementation:
     """One published implementation (public), or NotFound."""
-    found = published_list().filter(pk=implementation_id).first()
+    # The working draft and the search columns are not needed by readers of the published version.
+    found = (
+        published_list()
+        .defer("draft", "draft_failures", "search_tokens", "search_extra")
+        .filter(pk=implementation_id)
+        .first()
+    )
     if found is None:
         raise NotFound("catalog.guide_not_found", _("This guide does not exist or is no longer published."))
     return found

@@ -162,3 +162,19 @@ def test_two_clerks_accepting_at_once_one_wins_one_conflicts(desk):
         t.join()
     assert sorted(results) == [200, 409]
     assert Case.objects.get(pk=case_id).state == "accepted"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_online_submission_is_confirmed_by_the_worker(client, desk, settings):
+    """The intake hot path only enqueues the confirmation; the task worker sends it."""
+    from django.core.management import call_command
+
+    from zwfw.cases import notify
+
+    settings.ZWFW_NOTIFY_BACKENDS = ["memory"]
+    notify.OUTBOX.clear()
+    client.force_login(desk.citizen)
+    number = _apply(client, desk, "notify-1").json()["number"]
+    assert not [m for m in notify.OUTBOX if number in str(m)]
+    call_command("db_worker", batch=True, verbosity=0)
+    assert [m for m in notify.OUTBOX if number in str(m)]
