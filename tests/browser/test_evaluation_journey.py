@@ -145,7 +145,7 @@ def test_dashboard_and_plan_for_staff(page: Page, live_server, shot: Shot, desk)
     services.evaluation_submit(actor=desk.citizen, case=case, stage="conclusion", grade=4)
     call_command("plan_load", stdout=io.StringIO())
     base = live_server.url
-    log_in_via(page, f"{base}/dashboard/?region=530000", "supervisor_pref", "pw-supervisor_pref")
+    log_in_via(page, f"{base}/dashboard/?region=532800", "supervisor_pref", "pw-supervisor_pref")
     expect(page.locator('[data-figure="good_rating_rate"]')).to_have_attribute("data-value", "100.0")
     assert page.locator("svg.chart").count() >= 3
     check_page(page, shot, "dashboard")

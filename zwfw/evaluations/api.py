@@ -284,9 +284,7 @@ def dashboard(
 ) -> list[FigureOut]:
     """The dashboard figures of a region (staff)."""
     _staff(request)
-    region = Region.objects.filter(code=region_code).first()
-    if region is None:
-        raise NotFound("region.not_found", _("Region not found."))
+    region = selectors.dashboard_region_get(actor=request.user, code=region_code)
     d_start, d_end = metrics.default_period()
     scope = metrics.Scope(
         region=region, start=start or d_start, end=end or d_end, agency_id=agency, venue_id=venue

@@ -206,3 +206,33 @@ def public_summary(*, region: Region, agency: Agency | None = None, limit: int =
         ],
         answers=answers,
     )
+
+
+def dashboard_regions(*, actor: Actor | None) -> list[str] | None:
+    """Region prefixes whose figures the actor may see (None: every region, for superusers).
+
+    Staff see the regions of the agencies they belong to and every region below them.
+    """
+    scope = actor_scope(actor)
+    if scope.is_superuser:
+        return None
+    prefixes = set(Agency.objects.filter(pk__in=scope.agency_ids).values_list("region__prefix", flat=True))
+    return sorted(prefixes, key=len)
+
+
+def dashboard_region_get(*, actor: Actor | None, code: str | None) -> Region:
+    """The region the dashboard shows: the one asked for if the actor may see it, else NotFound;
+    without a code, the highest region the actor covers."""
+    allowed = dashboard_regions(actor=actor)
+    if code:
+        region = Region.objects.filter(code=code).first()
+        if region is None or (allowed is not None and not any(region.prefix.startswith(p) for p in allowed)):
+            raise NotFound("region.not_found", _("Region not found."))
+        return region
+    if allowed is None:
+        found = Region.objects.filter(parent__isnull=True).order_by("code").first()
+    else:
+        found = Region.objects.filter(prefix__in=allowed[:1]).order_by("code").first() if allowed else None
+    if found is None:
+        raise NotFound("region.not_found", _("Region not found."))
+    return found

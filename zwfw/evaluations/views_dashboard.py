@@ -18,9 +18,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zwfw.core.errors import DomainError
+from zwfw.core.errors import DomainError, NotFound
 from zwfw.core.models import Agency, Region, Venue
-from zwfw.evaluations import charts, metrics
+from zwfw.evaluations import charts, metrics, selectors
 from zwfw.evaluations import plan as plan_module
 from zwfw.evaluations.labels import figure_label, unit_label
 from zwfw.evaluations.models import PlanTask, ReportStatus
@@ -40,13 +40,9 @@ def _id(raw: str | None) -> int | None:
 
 def scope_from(request: HttpRequest) -> metrics.Scope | None:
     """The scope named by the query string (region code, agency, venue, start, end)."""
-    code = request.GET.get("region", "")
-    region = (
-        Region.objects.filter(code=code).first()
-        if code
-        else Region.objects.filter(parent__isnull=True).order_by("code").first()
-    )
-    if region is None:
+    try:
+        region = selectors.dashboard_region_get(actor=request.user, code=request.GET.get("region", ""))
+    except NotFound:
         return None
     start, end = metrics.default_period()
     start, end = _date(request.GET.get("start"), start), _date(request.GET.get("end"), end)

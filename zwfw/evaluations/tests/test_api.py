@@ -67,7 +67,7 @@ def test_the_loop_over_json(desk):
     assert rated.json()["rater_grade"] == 4
     public = Client().get("/api/v1/evaluations/public/532800").json()
     assert public["ratings"] == 1 and public["bad"] == 1 and public["answers"][0]["answer"] == "依法说明"
-    figures = _client(desk.world.supervisor_pref).get("/api/v1/evaluations/dashboard/530000").json()
+    figures = _client(desk.world.supervisor_pref).get("/api/v1/evaluations/dashboard/532800").json()
     assert {f["key"] for f in figures} >= {"good_rating_rate", "on_time_rate"}
     assert _client(desk.citizen).get("/api/v1/evaluations/dashboard/530000").status_code == 403
 

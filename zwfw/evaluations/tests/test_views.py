@@ -110,15 +110,22 @@ def test_dashboard_is_for_staff_and_exports(desk, client):
     _login(client, desk.citizen)
     assert client.get("/dashboard/").status_code == 403
     _login(client, desk.world.supervisor_pref)
-    page = client.get("/dashboard/?region=530000")
+    page = client.get("/dashboard/?region=532800")
     assert (
         page.status_code == 200 and b'data-figure="on_time_rate"' in page.content and b"<svg" in page.content
     )
     drill = client.get(f"/dashboard/?region=532801&agency={desk.world.jh_market.pk}")
     assert drill.status_code == 200
-    csv = client.get("/dashboard/export/?region=530000&format=csv")
+    # figures stop at the actor's own region: the province is out of a prefecture supervisor's reach,
+    # and a county clerk sees their county but not the neighbouring one
+    assert client.get("/dashboard/?region=530000").status_code == 404
+    _login(client, desk.world.clerk_jh)
+    assert client.get("/dashboard/?region=532801").status_code == 200
+    assert client.get("/dashboard/?region=532822").status_code == 404
+    _login(client, desk.world.supervisor_pref)
+    csv = client.get("/dashboard/export/?region=532800&format=csv")
     assert csv.status_code == 200 and b"on_time_rate" in csv.content
-    xlsx = client.get("/dashboard/export/?region=530000&format=xlsx")
+    xlsx = client.get("/dashboard/export/?region=532800&format=xlsx")
     from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(xlsx.content))
