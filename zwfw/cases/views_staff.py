@@ -157,6 +157,7 @@ class QueueRow:
     case: Case
     clock: ClockView
     due_soon: bool
+    bundle: object = None  # the bundle mark when the case is part of a 一件事 application
 
     @property
     def overdue_by(self) -> int:
@@ -217,10 +218,15 @@ def queues(request: HttpRequest) -> HttpResponse:
     shown = scoped.order_by("-submitted_at") if tab == ALL else selectors.case_queue(scoped, tab, today=today)
     shown = shown.select_related("applicant_person", "applicant_enterprise", "first_contact")
     page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
+    from zwfw.bundles.selectors import bundle_marks  # bundles build on cases
+
+    marks = bundle_marks(case_ids=[case.pk for case in page.object_list])
     rows = []
     for case in page.object_list:
         clock = clock_view(case, today=today)
-        rows.append(QueueRow(case=case, clock=clock, due_soon=_due_soon(clock, today)))
+        rows.append(
+            QueueRow(case=case, clock=clock, due_soon=_due_soon(clock, today), bundle=marks.get(case.pk))
+        )
     return _render(
         request,
         "cases/staff/queues.html",

@@ -271,3 +271,12 @@ def test_the_applicant_sees_only_their_bundle_cases(newborn, parent, desk):
     assert selectors.bundle_case_get(actor=parent, bundle_case_id=bundle_case.pk) == bundle_case
     with pytest.raises(NotFound):
         selectors.bundle_case_get(actor=desk.citizen, bundle_case_id=bundle_case.pk)
+
+
+def test_staff_see_a_child_case_in_their_queue_marked_as_part_of_the_bundle(newborn, parent, client):
+    bundle_case = _apply(newborn, parent, card=True)
+    child = bundle_case.children.exclude(case__state="draft").select_related("case").first()
+    staff = newborn.staff[child.item_key]
+    client.force_login(staff)
+    html = client.get("/workbench/cases/?tab=all").content.decode()
+    assert f'data-bundle="{bundle_case.number}"' in html
