@@ -18,7 +18,7 @@ from zwfw.bundles.api import router as bundles_router
 from zwfw.cases.api import router as cases_router
 from zwfw.catalog.api import router as catalog_router
 from zwfw.core.api import router as core_router
-from zwfw.core.errors import DomainError
+from zwfw.core.errors import DomainError, schema_error_details
 from zwfw.evaluations.api import router as evaluations_router
 from zwfw.identity.api import router as identity_router
 from zwfw.licenses.api import router as licenses_router
@@ -46,10 +46,7 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    details = [
-        {"field": ".".join(str(p) for p in err.get("loc", ())), "message": err.get("msg", "")}
-        for err in exc.errors
-    ]
+    details = schema_error_details(list(exc.errors))
     return _error(request, 422, "request.invalid", _("Some fields are missing or invalid."), details)
 
 

@@ -241,31 +241,41 @@ def _material_target(case: Case, requirement_key: str) -> MaterialRequirement:
     return requirement
 
 
+def materials_receivable(case: Case) -> list[MaterialRequirement]:
+    """The requirements a material may be received for in the case's state: all of them before
+    acceptance, only those the last correction notice lists while a correction is awaited, only
+    the 容缺 materials still missing after acceptance, none once the case is closed."""
+    reqs = requirements(case)
+    if case.state in (CaseState.DRAFT, CaseState.SUBMITTED, CaseState.RESUBMITTED):
+        return reqs
+    if case.state == CaseState.CORRECTION_REQUESTED:
+        notice = case.notices.filter(kind=NoticeKind.CORRECTION).order_by("-issued_at").first()
+        keys = {i["key"] for i in notice.items} if notice is not None else set()
+        return [r for r in reqs if r.key in keys]
+    if case.state in (CaseState.ACCEPTED, CaseState.UNDER_REVIEW, CaseState.SUSPENDED, CaseState.APPROVED):
+        keys = {r.key for r in materials_missing(case).deficiency_allowed}
+        return [r for r in reqs if r.key in keys]
+    return []
+
+
+def decidable_on_the_spot(case: Case) -> bool:
+    """即办件, or 告知承诺 with a signed commitment on file: decided straight from acceptance."""
+    return _is_instant(case) or case.materials.filter(kind=MaterialKind.COMMITMENT, superseded=False).exists()
+
+
 def _may_add_material(actor: Actor | None, case: Case, requirement_key: str) -> None:
     applicant = policies.is_applicant(actor, case)
     clerk = policies.is_intake_clerk(actor, case)
-    if case.state == CaseState.DRAFT and (applicant or clerk):
+    # Once submitted, only the window adds materials until a correction or a 容缺 reopens them.
+    may_act = clerk or (applicant and case.state not in (CaseState.SUBMITTED, CaseState.RESUBMITTED))
+    if may_act and requirement_key in {r.key for r in materials_receivable(case)}:
         return
-    if case.state in (CaseState.SUBMITTED, CaseState.RESUBMITTED) and clerk:
-        return
-    if case.state == CaseState.CORRECTION_REQUESTED and (applicant or clerk):
-        notice = case.notices.filter(kind=NoticeKind.CORRECTION).order_by("-issued_at").first()
-        if notice is not None and requirement_key in {i["key"] for i in notice.items}:
-            return
+    if may_act and case.state == CaseState.CORRECTION_REQUESTED:
         raise ValidationFailed(
             "case.material_not_requested",
             _("Only the materials listed in the correction notice can be supplied now."),
             [{"field": "requirement_key"}],
         )
-    if case.state in (
-        CaseState.ACCEPTED,
-        CaseState.UNDER_REVIEW,
-        CaseState.SUSPENDED,
-        CaseState.APPROVED,
-    ) and (applicant or clerk):
-        missing = {r.key for r in materials_missing(case).deficiency_allowed}
-        if requirement_key in missing:
-            return
     if not (applicant or clerk or policies.is_staff_on(actor, case)):
         raise NotFound("case.not_found", _("Case not found."))
     raise Conflict(
@@ -771,8 +781,7 @@ def case_decide(
     case = _lock(case)
     from_acceptance = case.state == CaseState.ACCEPTED
     if from_acceptance:
-        commitment = case.materials.filter(kind=MaterialKind.COMMITMENT, superseded=False).exists()
-        if not (_is_instant(case) or commitment):
+        if not decidable_on_the_spot(case):
             raise Conflict(
                 "case.review_required",
                 _("This item is reviewed before it is decided."),

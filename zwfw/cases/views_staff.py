@@ -49,7 +49,7 @@ from zwfw.cases.forms_staff import (
     SuspendForm,
     WithdrawForm,
 )
-from zwfw.cases.models import Case, CaseState, Channel, Delivery, DeliveryMethod, MaterialKind, NoticeKind
+from zwfw.cases.models import Case, CaseState, Channel, Delivery, DeliveryMethod, MaterialKind
 from zwfw.cases.states import allowed_actions
 from zwfw.catalog.models import Implementation, MaterialRequirement
 from zwfw.catalog.selectors import published_list
@@ -440,27 +440,6 @@ def _file_at_window(
 # --- the case page: which actions, with which forms --------------------------------------------
 
 
-def _receivable(case: Case) -> list[MaterialRequirement]:
-    """Requirements a clerk may receive a material for in the case's state (as the service allows)."""
-    reqs = services.requirements(case)
-    if case.state in (CaseState.DRAFT, CaseState.SUBMITTED, CaseState.RESUBMITTED):
-        return reqs
-    if case.state == CaseState.CORRECTION_REQUESTED:
-        notice = case.notices.filter(kind=NoticeKind.CORRECTION).order_by("-issued_at").first()
-        keys = {i["key"] for i in notice.items} if notice else set()
-        return [r for r in reqs if r.key in keys]
-    if case.state in (CaseState.ACCEPTED, CaseState.UNDER_REVIEW, CaseState.SUSPENDED, CaseState.APPROVED):
-        keys = {r.key for r in services.materials_missing(case).deficiency_allowed}
-        return [r for r in reqs if r.key in keys]
-    return []
-
-
-def _on_the_spot(case: Case) -> bool:
-    """即办件, or 告知承诺 with a signed commitment: decided straight from acceptance."""
-    instant = case.version.content.get("handling_kind") == "instant"
-    return instant or case.materials.filter(kind=MaterialKind.COMMITMENT, superseded=False).exists()
-
-
 def offered_actions(actor: Any, case: Case) -> list[str]:
     """The actions to offer on the page: allowed by the state table AND the actor's role.
 
@@ -471,7 +450,7 @@ def offered_actions(actor: Any, case: Case) -> list[str]:
     reviewer = any(policies.has_agency_role(actor, case, r) for r in (Role.REVIEWER, Role.APPROVER))
     approver = policies.has_agency_role(actor, case, Role.APPROVER)
     chief = policies.has_agency_role(actor, case, Role.CHIEF_REPRESENTATIVE)
-    deliverer = reviewer or policies.has_agency_role(actor, case, Role.WINDOW_CLERK)
+    deliverer = reviewer or clerk  # as case_deliver allows: the agency's staff or a clerk of the venue
     content = case.version.content
     offered = []
     if "submit" in allowed and clerk:
@@ -482,13 +461,13 @@ def offered_actions(actor: Any, case: Case) -> list[str]:
         offered.append("correction")
     if "resubmit" in allowed and clerk:
         offered.append("resubmit")
-    if clerk and case.state not in (CaseState.DRAFT,) and _receivable(case):
+    if clerk and case.state not in (CaseState.DRAFT,) and services.materials_receivable(case):
         offered.append("material")
     if "reject_intake" in allowed and clerk:
         offered.append("reject")
     if "start_review" in allowed and reviewer:
         offered.append("review")
-    if case.state == CaseState.ACCEPTED and (chief or approver) and _on_the_spot(case):
+    if case.state == CaseState.ACCEPTED and (chief or approver) and services.decidable_on_the_spot(case):
         offered.append("decide")
     if "suspend" in allowed and reviewer:
         offered.append("suspend")
@@ -537,7 +516,11 @@ def action_form(request: HttpRequest, case: Case, action: str, *, bound: bool) -
     if action == "material":
         on_file_keys = set(services.materials_on_file(case))
         return MaterialAddForm(
-            data, files, prefix="material", requirements=_receivable(case), on_file=on_file_keys
+            data,
+            files,
+            prefix="material",
+            requirements=services.materials_receivable(case),
+            on_file=on_file_keys,
         )
     if action == "reject":
         return ReasonForm(data, prefix="reject")

@@ -34,7 +34,7 @@ from zwfw.catalog.models import (
     MaterialRequirement,
     ServiceItem,
 )
-from zwfw.core.errors import Conflict, PermissionDenied, ValidationFailed
+from zwfw.core.errors import Conflict, PermissionDenied, ValidationFailed, schema_error_details
 from zwfw.core.ledger import audit_record
 from zwfw.core.models import Agency, AgencyKind, Region
 from zwfw.identity.models import Role, User
@@ -51,14 +51,20 @@ def can_edit_catalog(actor: Actor, region: Region) -> bool:
     return actor_scope(actor).has_role(Role.CATALOG_ADMIN, region=region)
 
 
-def can_review(actor: Actor, implementation: Implementation) -> bool:
-    """The region's 政务服务部门 reviews: a catalog admin of a service administration at or above it."""
+def can_review_region(actor: Actor, region: Region) -> bool:
+    """The region's 政务服务部门 reviews its catalog (implementations and bundles): a catalog admin
+    of a service administration at or above the region."""
     if actor_scope(actor).is_superuser:
         return True
     prefixes = role_region_prefixes(
         actor=actor, role=Role.CATALOG_ADMIN, agency_kind=AgencyKind.SERVICE_ADMINISTRATION
     )
-    return bool(prefixes & set(_ancestor_prefixes(implementation.region)))
+    return bool(prefixes & set(_ancestor_prefixes(region)))
+
+
+def can_review(actor: Actor, implementation: Implementation) -> bool:
+    """Whether the actor may review adjustments of this implementation."""
+    return can_review_region(actor, implementation.region)
 
 
 def _user(actor: Actor) -> User:
@@ -92,10 +98,7 @@ def content_parse(data: dict[str, Any]) -> ImplementationContent:
     try:
         return ImplementationContent.model_validate(data)
     except SchemaError as exc:
-        details = [
-            {"field": ".".join(str(p) for p in err["loc"]), "code": err["type"], "message": err["msg"]}
-            for err in exc.errors()
-        ]
+        details = schema_error_details(exc.errors())
         raise ValidationFailed(
             "catalog.invalid", _("Some elements are missing or invalid."), details
         ) from exc

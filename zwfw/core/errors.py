@@ -6,7 +6,8 @@ views show the message. Nothing is changed when one is raised inside a service t
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
 
 from django.utils.functional import Promise
 
@@ -51,3 +52,15 @@ class NotAuthenticated(DomainError):
     """The action needs a logged-in user."""
 
     status = 401
+
+
+def schema_error_details(errors: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
+    """Pydantic's error list as the API's ``details``: one entry per bad field, dotted path."""
+    return [
+        {
+            "field": ".".join(str(part) for part in err.get("loc", ())),
+            "code": str(err.get("type", "")),
+            "message": str(err.get("msg", "")),
+        }
+        for err in errors
+    ]

@@ -21,11 +21,11 @@ from zwfw.bundles.models import (
     BundleVersion,
 )
 from zwfw.catalog import services as catalog_services
-from zwfw.core.errors import Conflict, PermissionDenied, ValidationFailed
+from zwfw.core.errors import Conflict, PermissionDenied, ValidationFailed, schema_error_details
 from zwfw.core.ledger import audit_record
-from zwfw.core.models import AgencyKind, Region
-from zwfw.identity.models import Role, User
-from zwfw.identity.selectors import Actor, actor_scope, role_region_prefixes
+from zwfw.core.models import Region
+from zwfw.identity.models import User
+from zwfw.identity.selectors import Actor
 
 
 def can_edit_bundle(actor: Actor | None, region: Region) -> bool:
@@ -34,18 +34,9 @@ def can_edit_bundle(actor: Actor | None, region: Region) -> bool:
 
 
 def can_review_bundle(actor: Actor | None, region: Region) -> bool:
-    """A catalog administrator of a 政务服务管理局 at or above the region reviews its bundles."""
-    if actor_scope(actor).is_superuser:
-        return True
-    prefixes = role_region_prefixes(
-        actor=actor, role=Role.CATALOG_ADMIN, agency_kind=AgencyKind.SERVICE_ADMINISTRATION
-    )
-    node: Region | None = region
-    while node is not None:
-        if node.prefix in prefixes:
-            return True
-        node = node.parent
-    return False
+    """A catalog administrator of a 政务服务管理局 at or above the region reviews its bundles
+    (the catalog's own review rule)."""
+    return catalog_services.can_review_region(actor, region)
 
 
 def _user(actor: Actor | None) -> User:
@@ -66,10 +57,7 @@ def content_parse(data: dict[str, Any]) -> BundleContent:
     try:
         return BundleContent.model_validate(data)
     except SchemaError as exc:
-        details = [
-            {"field": ".".join(str(p) for p in err["loc"]), "code": err["type"], "message": err["msg"]}
-            for err in exc.errors()
-        ]
+        details = schema_error_details(exc.errors())
         raise ValidationFailed(
             "bundles.invalid", _("Some elements are missing or invalid."), details
         ) from exc

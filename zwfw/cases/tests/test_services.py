@@ -301,3 +301,35 @@ def test_extension_needs_an_approver_and_stays_within_the_allowed_days(desk):
         services.case_extend(actor=desk.approver, case=case, days=11, reason="复杂")
     case = services.case_extend(actor=desk.approver, case=case, days=5, reason="需要补充调查")
     assert case.due_date == add_working_days(due, 5)
+
+
+def test_a_general_window_clerk_of_the_venue_hands_over_another_agencys_result(desk):
+    from zwfw.cases.views_staff import offered_actions
+    from zwfw.core import services as core_services
+    from zwfw.core.models import AgencyKind
+    from zwfw.identity import services as identity_services
+    from zwfw.identity.models import Role
+
+    bureau = core_services.agency_create(
+        name="景洪市政务服务管理局（窗口）",
+        region=desk.world.jinghong,
+        kind=AgencyKind.SERVICE_ADMINISTRATION,
+    )
+    window_clerk = identity_services.user_create(username="general_window", password="pw")
+    identity_services.staff_membership_grant(
+        user=window_clerk, agency=bureau, role=Role.WINDOW_CLERK, venue=desk.world.jh_center, system=True
+    )
+    case = services.case_accept(actor=desk.clerk, case=_online_case(desk))
+    services.case_start_review(actor=desk.reviewer, case=case)
+    services.case_decide(actor=desk.approver, case=case, approved=True, reasons="符合条件")
+    case.refresh_from_db()
+    assert "deliver" not in offered_actions(desk.world.clerk_mh, case)
+    # the online case has no venue: the general window reaches it only through its own agency
+    with pytest.raises(NotFound):
+        services.case_deliver(actor=window_clerk, case=case, method="window")
+    case.venue = desk.world.jh_center
+    case.save(update_fields=["venue"])
+    assert "deliver" in offered_actions(window_clerk, case)
+    services.case_deliver(actor=window_clerk, case=case, method="window")
+    case.refresh_from_db()
+    assert case.state == CaseState.DELIVERED
