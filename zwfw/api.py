@@ -28,7 +28,7 @@ api = NinjaAPI(
     version="1",
     description="政务服务 platform API. Errors: {code, message, details}.",
     urls_namespace="api",
-    docs_url="/docs",
+    docs_url="/docs" if settings.ZWFW_API_DOCS else None,
     openapi_url="/openapi.json",
 )
 

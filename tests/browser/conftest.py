@@ -113,13 +113,17 @@ def context(browser: Browser, viewport: dict[str, int], javascript: bool) -> Ite
 
 @pytest.fixture
 def page(context: BrowserContext) -> Iterator[Page]:
-    """A page that fails the test on any uncaught script error."""
+    """A page that fails the test on any uncaught script error or Content Security Policy violation."""
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on(
+        "console",
+        lambda msg: errors.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
     yield page
     if errors:
-        pytest.fail("JavaScript errors on the page:\n" + "\n".join(errors))
+        pytest.fail("JavaScript errors or CSP violations on the page:\n" + "\n".join(errors))
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import io
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlencode
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # nosec B406
 
 import segno
 from django.conf import settings

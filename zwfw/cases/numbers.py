@@ -25,7 +25,7 @@ def case_number_next(*, region_code: str, day: datetime.date) -> str:
     table = CaseNumberSequence._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (region_code, day, last) VALUES (%s, %s, 1) "  # noqa: S608 - constant table
+            f"INSERT INTO {table} (region_code, day, last) VALUES (%s, %s, 1) "  # noqa: S608 - constant table  # nosec B608
             f"ON CONFLICT (region_code, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
             [region_code, day],
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from typing import Any
 from urllib.parse import urlsplit
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # nosec B406
 
 import segno
 from django.utils import timezone

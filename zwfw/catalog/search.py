@@ -244,9 +244,9 @@ def _write(rows: list[tuple[int, Document]]) -> None:
             [(doc.name, doc.tokens, doc.extra, pk) for pk, doc in rows],
         )
         if connection.vendor == "sqlite":
-            cursor.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [(pk,) for pk, _doc in rows])  # noqa: S608
+            cursor.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [(pk,) for pk, _doc in rows])  # noqa: S608  # nosec B608
             cursor.executemany(
-                f"INSERT INTO {FTS_TABLE} (rowid, name_tokens, extra_tokens) VALUES (%s, %s, %s)",  # noqa: S608
+                f"INSERT INTO {FTS_TABLE} (rowid, name_tokens, extra_tokens) VALUES (%s, %s, %s)",  # noqa: S608  # nosec B608
                 [(pk, doc.tokens, doc.extra) for pk, doc in rows],
             )
 
@@ -335,9 +335,9 @@ def fts_rebuild() -> None:
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608
+        cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608  # nosec B608
         cursor.execute(
-            f"INSERT INTO {FTS_TABLE} (rowid, name_tokens, extra_tokens) "  # noqa: S608
+            f"INSERT INTO {FTS_TABLE} (rowid, name_tokens, extra_tokens) "  # noqa: S608  # nosec B608
             "SELECT id, search_tokens, search_extra FROM catalog_implementation"
         )
 
@@ -394,8 +394,8 @@ def _matches(expression: str, *, name_only: bool = False) -> RawSQL:
         column = "search_name_vector" if name_only else "search_vector"
         sql = f"catalog_implementation.{column} @@ %s::tsquery"
     else:  # the FTS5 expression carries its own column filter
-        sql = f"catalog_implementation.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"  # noqa: S608
-    return RawSQL(sql, [expression], output_field=BooleanField())  # noqa: S611 - a bound parameter
+        sql = f"catalog_implementation.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"  # noqa: S608  # nosec B608
+    return RawSQL(sql, [expression], output_field=BooleanField())  # noqa: S611 - a bound parameter  # nosec B611
 
 
 @dataclass(frozen=True)
@@ -483,7 +483,7 @@ def _theme_q(theme: str) -> Q:
     if connection.vendor == "postgresql":
         return Q(themes__contains=[theme])
     sql = "EXISTS (SELECT 1 FROM json_each(catalog_implementation.themes) WHERE json_each.value = %s)"
-    return Q(RawSQL(sql, [theme], output_field=BooleanField()))  # noqa: S611 - a bound parameter
+    return Q(RawSQL(sql, [theme], output_field=BooleanField()))  # noqa: S611 - a bound parameter  # nosec B611
 
 
 def implementation_search(
@@ -617,7 +617,7 @@ def _page(
         if rows:
             found = int(rows[0][1])
         else:  # past the last page: count alone
-            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS head", params)  # noqa: S608 - Django's SQL
+            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS head", params)  # noqa: S608 - Django's SQL  # nosec B608
             found = int(cursor.fetchone()[0])
     if found <= COUNT_CAP:
         hits = [_hit((r[0], *r[2:])) for r in rows]

@@ -20,7 +20,7 @@ from zwfw.identity import services as identity_services
 from zwfw.identity.models import Enterprise, Person, Role, User
 from zwfw.identity.selectors import person_find_by_id_number
 
-DEMO_PASSWORD = "zwfw-demo-2026"  # noqa: S105 - printed on purpose: a public demo password
+DEMO_PASSWORD = "zwfw-demo-2026"  # noqa: S105 - printed on purpose: a public demo password  # nosec B105
 
 
 @dataclass(frozen=True)

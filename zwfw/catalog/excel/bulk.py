@@ -99,7 +99,7 @@ def update_rows(objs: Sequence[models.Model], fields: list[str]) -> None:
                     [f.get_db_prep_save(getattr(obj, f.attname), connection=wrapper) for f in columns]
                 )
         cursor.execute(
-            f"UPDATE {quote(meta.db_table)} AS t SET {assignments} FROM {temp} AS u WHERE t.{key} = u.{key}"  # noqa: S608
+            f"UPDATE {quote(meta.db_table)} AS t SET {assignments} FROM {temp} AS u WHERE t.{key} = u.{key}"  # noqa: S608  # nosec B608
         )
         cursor.execute(f"DROP TABLE {temp}")
 

@@ -99,7 +99,7 @@ class ProgressRecorder:
             quoted = connection.ops.quote_name(self.table)
             with self._side.cursor() as cursor:
                 cursor.execute(
-                    f"UPDATE {quoted} SET return_value = %s::jsonb WHERE id = %s AND status = %s",  # noqa: S608
+                    f"UPDATE {quoted} SET return_value = %s::jsonb WHERE id = %s AND status = %s",  # noqa: S608  # nosec B608
                     [json.dumps(value), self.result_id, running],
                 )
 
