@@ -51,6 +51,11 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
+    return build_world()
+
+
+def build_world() -> World:
+    """The regions, agencies, venues and staff of ``World`` (the fixture, or a module-wide build)."""
     province = core_services.region_create(code="530000", name="云南省", level="province", parent=None)
     prefecture = core_services.region_create(
         code="532800", name="西双版纳傣族自治州", level="prefecture", parent=province

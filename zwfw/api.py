@@ -7,12 +7,17 @@ Every error answers ``{"code": "...", "message": "...", "details": ...}``:
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 from django.conf import settings
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.errors import AuthorizationError as NinjaAuthorizationError
+from ninja.openapi.schema import OpenAPISchema
 
 from zwfw.bundles.api import router as bundles_router
 from zwfw.cases.api import router as cases_router
@@ -23,7 +28,51 @@ from zwfw.evaluations.api import router as evaluations_router
 from zwfw.identity.api import router as identity_router
 from zwfw.licenses.api import router as licenses_router
 
-api = NinjaAPI(
+logger = logging.getLogger(__name__)
+
+
+class ErrorOut(Schema):
+    """The body of every error answer."""
+
+    code: str
+    message: str
+    details: Any = None
+
+
+# Declared on every operation of the OpenAPI document (401 only where a login is needed).
+ERROR_RESPONSES = {
+    400: "Unreadable request",
+    401: "Not logged in",
+    403: "Missing role or CSRF token",
+    404: "Absent or out of scope",
+    409: "State conflict",
+    422: "Invalid input or a broken rule",
+}
+
+
+class ZwfwAPI(NinjaAPI):
+    """The NinjaAPI whose OpenAPI document declares the shared error answers of each operation."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["ErrorOut"] = (
+            ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        )
+        error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_RESPONSES.items():
+                    if status == 401 and not operation.get("security"):
+                        continue
+                    if status not in responses and str(status) not in responses:
+                        responses[status] = {"description": description, **error}
+        return schema
+
+
+api = ZwfwAPI(
     title="zwfw API",
     version="1",
     description="政务服务 platform API. Errors: {code, message, details}.",
@@ -50,6 +99,25 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
     return _error(request, 422, "request.invalid", _("Some fields are missing or invalid."), details)
 
 
+def _refused_value(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # The safety net behind the schemas' limits: a value the database cannot hold (a string longer
+    # than its column, a number out of range: PostgreSQL's DataError, SQLite's OverflowError, as
+    # is a number too large for date arithmetic) is refused like any invalid input, not a 500.
+    # The statement failed, so nothing was written. Logged: a schema should have caught it.
+    logger.warning("database refused a value on %s %s: %s", request.method, request.path, exc)
+    return _error(request, 422, "request.invalid", _("Some fields are missing or invalid."), [])
+
+
+@api.exception_handler(DataError)
+def _data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    return _refused_value(request, exc)
+
+
+@api.exception_handler(OverflowError)
+def _overflow_error(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    return _refused_value(request, exc)
+
+
 @api.exception_handler(AuthenticationError)
 def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return _error(request, 401, "auth.required", _("Please log in first."))
@@ -67,10 +135,16 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    code = {400: "request.malformed", 401: "auth.required", 403: "auth.forbidden", 404: "not_found"}.get(
-        exc.status_code, "request.error"
-    )
-    return _error(request, exc.status_code, code, str(exc.message))
+    # Ninja's own messages are English ("Cannot parse request body", "CSRF check Failed").
+    code, message = {
+        400: ("request.malformed", _("The request could not be read.")),
+        401: ("auth.required", _("Please log in first.")),
+        403: ("auth.forbidden", _("You do not have permission for this action.")),
+        404: ("not_found", _("Not found.")),
+    }.get(exc.status_code, ("request.error", _("The request was refused.")))
+    if exc.status_code == 403 and "CSRF" in str(exc.message):
+        code, message = "auth.csrf_failed", _("The security check failed. Reload the page and try again.")
+    return _error(request, exc.status_code, code, message)
 
 
 api.add_router("/", core_router)

@@ -9,9 +9,12 @@ from __future__ import annotations
 import base64
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+
+from zwfw.core.logging import logging_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("ZWFW_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -63,20 +66,24 @@ INSTALLED_APPS = [
     "zwfw.licenses",
     "zwfw.evaluations",
     "zwfw.demo",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "zwfw.core.request_context.RequestContextMiddleware",
+    "zwfw.core.logging.AccessLogMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "zwfw.core.middleware.LanguageMiddleware",
+    "zwfw.core.middleware.ApiErrorFormatMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "zwfw.urls"
@@ -119,6 +126,10 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "identity.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -129,6 +140,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login lockout (django-axes): after ZWFW_LOGIN_FAILURE_LIMIT failed logins of one username from
+# one client address, that pair is refused for ZWFW_LOGIN_COOLOFF_MINUTES; the login page says so
+# (429). The address is the one the ledger records (X-Real-IP from nginx, else the peer).
+AXES_FAILURE_LIMIT = env.int("ZWFW_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("ZWFW_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "zwfw.core.request_context.client_ip"
+AXES_LOCKOUT_CALLABLE = "zwfw.identity.views.login_locked_out"
+AXES_USERNAME_CALLABLE = "zwfw.identity.views.lockout_username"
+AXES_HTTP_RESPONSE_CODE = 429
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -196,6 +219,12 @@ ZWFW_NATIONAL_PLATFORM_TOKEN = env.str("ZWFW_NATIONAL_PLATFORM_TOKEN", default="
 ZWFW_NATIONAL_PLATFORM_TIMEOUT = env.int("ZWFW_NATIONAL_PLATFORM_TIMEOUT", default=10)
 ZWFW_NATIONAL_PUSH_MAX_ATTEMPTS = env.int("ZWFW_NATIONAL_PUSH_MAX_ATTEMPTS", default=6)
 ZWFW_NATIONAL_PUSH_BACKOFF_SECONDS = env.int("ZWFW_NATIONAL_PUSH_BACKOFF_SECONDS", default=30)
+# Notifications (docs/notices.md): the senders, comma-separated (console, email, sms, webhook),
+# and the webhook's address, bearer token and timeout (seconds).
+ZWFW_NOTIFY_BACKENDS = env.list("ZWFW_NOTIFY_BACKENDS", default=["console"])
+ZWFW_NOTIFY_WEBHOOK_URL = env.str("ZWFW_NOTIFY_WEBHOOK_URL", default="")
+ZWFW_NOTIFY_WEBHOOK_TOKEN = env.str("ZWFW_NOTIFY_WEBHOOK_TOKEN", default="")
+ZWFW_NOTIFY_WEBHOOK_TIMEOUT = env.int("ZWFW_NOTIFY_WEBHOOK_TIMEOUT", default=10)
 # The platform's public address, for links and identifiers made outside a request (tasks, pushes).
 ZWFW_PUBLIC_BASE_URL = env.str("ZWFW_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 
@@ -209,10 +238,10 @@ ZWFW_LEDGER_CHECKPOINT_INTERVAL = env.int("ZWFW_LEDGER_CHECKPOINT_INTERVAL", def
 ZWFW_CALENDAR_FIRST_YEAR = env.int("ZWFW_CALENDAR_FIRST_YEAR", default=2004)
 ZWFW_CALENDAR_LAST_YEAR = env.int("ZWFW_CALENDAR_LAST_YEAR", default=2035)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("ZWFW_LOG_LEVEL", default="INFO")},
-    "loggers": {"jieba": {"level": "WARNING"}},
-}
+# Logs go to stderr, one line per record: ZWFW_LOG_FORMAT=json (one JSON object a line, the default
+# in production) or text; each line carries the request id and the user (zwfw/core/logging.py).
+ZWFW_LOG_FORMAT = env.str("ZWFW_LOG_FORMAT", default="text")
+ZWFW_LOG_LEVEL = env.str("ZWFW_LOG_LEVEL", default="INFO")
+# One line per request (zwfw.access); off by default in the demo, whose runserver prints its own.
+ZWFW_ACCESS_LOG = env.bool("ZWFW_ACCESS_LOG", default=not DEBUG)
+LOGGING = logging_settings(ZWFW_LOG_FORMAT, ZWFW_LOG_LEVEL, access_log=ZWFW_ACCESS_LOG)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from django.core.exceptions import ImproperlyConfigured
 
+from zwfw.core.logging import logging_settings
 from zwfw.settings import *  # noqa: F403
-from zwfw.settings import env
+from zwfw.settings import ZWFW_LOG_LEVEL, env
 
 
 def _required(name: str) -> str:
@@ -24,6 +25,9 @@ SECRET_KEY = _required("ZWFW_SECRET_KEY")
 ZWFW_ID_ENCRYPTION_KEY = _required("ZWFW_ID_ENCRYPTION_KEY")
 ZWFW_ID_HASH_KEY = _required("ZWFW_ID_HASH_KEY")
 ALLOWED_HOSTS = env.list("ZWFW_ALLOWED_HOSTS")
+ZWFW_LOG_FORMAT = env.str("ZWFW_LOG_FORMAT", default="json")
+ZWFW_ACCESS_LOG = env.bool("ZWFW_ACCESS_LOG", default=True)
+LOGGING = logging_settings(ZWFW_LOG_FORMAT, ZWFW_LOG_LEVEL, access_log=ZWFW_ACCESS_LOG)
 
 SECURE_SSL_REDIRECT = env.bool("ZWFW_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from zwfw.bundles import selectors, services
@@ -20,6 +20,7 @@ from zwfw.bundles.models import Bundle, BundleAdjustment, BundleCase, RemoteInta
 from zwfw.catalog.selectors import published_get
 from zwfw.core.errors import NotFound, ValidationFailed
 from zwfw.core.models import Region, Window
+from zwfw.core.uploads import read_capped
 from zwfw.identity.models import Person
 
 router = Router(tags=["bundles"])
@@ -34,7 +35,7 @@ class BundleSummaryOut(Schema):
     promised_limit_unit: str
 
 
-class FieldOut(Schema):
+class BundleFieldOut(Schema):
     concept: str
     label: str
     type: str
@@ -43,7 +44,7 @@ class FieldOut(Schema):
     items: list[str]
 
 
-class MaterialOut(Schema):
+class BundleMaterialOut(Schema):
     key: str
     name: str
     required: bool
@@ -62,8 +63,8 @@ class FormOut(Schema):
     name: str
     questions: list[dict[str, Any]]
     items: list[ItemOut]
-    fields: list[FieldOut]
-    materials: list[MaterialOut]
+    fields: list[BundleFieldOut]
+    materials: list[BundleMaterialOut]
     from_results: list[dict[str, str]]
 
 
@@ -146,7 +147,7 @@ def form_out(bundle: Bundle, form: MergedForm) -> FormOut:
             for i in form.items
         ],
         fields=[
-            FieldOut(
+            BundleFieldOut(
                 concept=f.concept,
                 label=f.label,
                 type=f.type,
@@ -157,7 +158,7 @@ def form_out(bundle: Bundle, form: MergedForm) -> FormOut:
             for f in form.fields
         ],
         materials=[
-            MaterialOut(
+            BundleMaterialOut(
                 key=m.key, name=m.name, required=m.required, items=sorted({t.item for t in m.targets})
             )
             for m in form.materials
@@ -227,7 +228,7 @@ def bundle_correction(request: HttpRequest, bundle_case_id: int) -> BundleCaseOu
         actor=request.user,
         bundle_case=bundle_case,
         key=request.POST.get("key", ""),
-        content=upload.read(),
+        content=read_capped(upload),
         filename=upload.name or "",
     )
     return BundleCaseOut.of(bundle_case)
@@ -237,8 +238,8 @@ def bundle_correction(request: HttpRequest, bundle_case_id: int) -> BundleCaseOu
 
 
 class DefinitionIn(Schema):
-    code: str
-    region_code: str
+    code: str = Field(max_length=40)
+    region_code: str = Field(max_length=12)
     draft: dict[str, Any]
 
 
@@ -246,12 +247,12 @@ class DraftIn(Schema):
     draft: dict[str, Any]
 
 
-class ReasonIn(Schema):
-    reason: str = ""
+class BundleReasonIn(Schema):
+    reason: str = Field("", max_length=2000)
 
 
 class CommentIn(Schema):
-    comment: str = ""
+    comment: str = Field("", max_length=2000)
 
 
 class DefinitionOut(Schema):
@@ -263,7 +264,7 @@ class DefinitionOut(Schema):
     version: int | None
 
 
-class AdjustmentOut(Schema):
+class BundleAdjustmentOut(Schema):
     id: int
     status: str
     failures: list[dict[str, Any]]
@@ -308,13 +309,13 @@ def definition_update(request: HttpRequest, bundle_id: int, payload: DraftIn) ->
     return _definition(bundle)
 
 
-@router.post("/definitions/{bundle_id}/adjustments", response={201: AdjustmentOut}, auth=django_auth)
-def adjustment_submit(request: HttpRequest, bundle_id: int, payload: ReasonIn) -> Status:
+@router.post("/definitions/{bundle_id}/adjustments", response={201: BundleAdjustmentOut}, auth=django_auth)
+def adjustment_submit(request: HttpRequest, bundle_id: int, payload: BundleReasonIn) -> Status:
     """Submit the draft for review."""
     bundle = selectors.bundle_editor_get(actor=request.user, bundle_id=bundle_id)
     adjustment = services.bundle_adjustment_submit(actor=request.user, bundle=bundle, reason=payload.reason)
     return Status(
-        201, AdjustmentOut(id=adjustment.pk, status=adjustment.status, failures=adjustment.failures)
+        201, BundleAdjustmentOut(id=adjustment.pk, status=adjustment.status, failures=adjustment.failures)
     )
 
 
@@ -328,13 +329,13 @@ def adjustment_approve(request: HttpRequest, adjustment_id: int, payload: Commen
     return _definition(version.bundle)
 
 
-@router.post("/adjustments/{adjustment_id}/reject", response=AdjustmentOut, auth=django_auth)
-def adjustment_reject(request: HttpRequest, adjustment_id: int, payload: CommentIn) -> AdjustmentOut:
+@router.post("/adjustments/{adjustment_id}/reject", response=BundleAdjustmentOut, auth=django_auth)
+def adjustment_reject(request: HttpRequest, adjustment_id: int, payload: CommentIn) -> BundleAdjustmentOut:
     """Return the adjustment to its author with a comment."""
     adjustment = services.bundle_adjustment_reject(
         actor=request.user, adjustment=_adjustment(request, adjustment_id), comment=payload.comment
     )
-    return AdjustmentOut(id=adjustment.pk, status=adjustment.status, failures=adjustment.failures)
+    return BundleAdjustmentOut(id=adjustment.pk, status=adjustment.status, failures=adjustment.failures)
 
 
 # --- remote intake -----------------------------------------------------------------------------
@@ -450,7 +451,7 @@ def remote_receive(request: HttpRequest) -> Status:
                 {
                     "requirement_key": name.split(".", 1)[1],
                     "kind": "upload",
-                    "content": upload.read(),
+                    "content": read_capped(upload),
                     "filename": upload.name or "",
                 }
             )
@@ -554,7 +555,7 @@ def bundle_apply(request: HttpRequest, code: str) -> Status:
     for name in request.FILES:
         upload = request.FILES.get(name)
         if name.startswith("material.") and upload is not None:
-            uploads[name.split(".", 1)[1]] = (upload.read(), upload.name or "")
+            uploads[name.split(".", 1)[1]] = (read_capped(upload), upload.name or "")
     bundle_case = services.bundle_apply(
         actor=request.user,
         bundle=bundle,

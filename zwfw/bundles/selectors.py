@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from zwfw.bundles.models import (
 from zwfw.cases.models import Case, CaseState
 from zwfw.catalog.models import Implementation, ImplementationStatus
 from zwfw.core.errors import NotFound
+from zwfw.core.models import Region
 from zwfw.identity.models import Role
 from zwfw.identity.selectors import Actor, actor_scope, role_region_prefixes
 
@@ -146,6 +148,15 @@ def bundle_case_status(bundle_case: BundleCase) -> BundleCaseStatus:
     return BundleCaseStatus(state=state, children=rows, results_visible=visible)
 
 
+def held_result_case_ids() -> QuerySet[BundleChild, Any]:
+    """The ids (``case_id``) of child cases whose result their bundle still holds: the bundle
+    delivers results together and not every child has concluded (no early e-license, download
+    or delivery)."""
+    return BundleChild.objects.filter(
+        bundle_case__concluded_at__isnull=True, bundle_case__version__content__result_delivery="together"
+    ).values("case_id")
+
+
 def bundle_case_list(*, actor: Actor | None) -> QuerySet[BundleCase]:
     """The bundle cases the actor applied for (as themself or their enterprise)."""
     scope = actor_scope(actor)
@@ -178,6 +189,7 @@ class BundleMark:
     bundle_name: str
     item_key: str
     waiting_for: tuple[str, ...]
+    results_held: bool = False  # results are delivered together and some child is still open
 
 
 def bundle_marks(*, case_ids: Iterable[int]) -> dict[int, BundleMark]:
@@ -185,11 +197,14 @@ def bundle_marks(*, case_ids: Iterable[int]) -> dict[int, BundleMark]:
     out: dict[int, BundleMark] = {}
     children = BundleChild.objects.filter(case_id__in=list(case_ids)).select_related("bundle_case__version")
     for child in children:
+        content = child.bundle_case.version.content
         out[child.case_id] = BundleMark(
             bundle_case_number=child.bundle_case.number,
-            bundle_name=str(child.bundle_case.version.content.get("name", "")),
+            bundle_name=str(content.get("name", "")),
             item_key=child.item_key,
             waiting_for=tuple(child.depends_on) if child.state == BundleChildState.WAITING else (),
+            results_held=content.get("result_delivery") == "together"
+            and child.bundle_case.concluded_at is None,
         )
     return out
 
@@ -209,6 +224,18 @@ def bundle_editor_list(*, actor: Actor | None) -> QuerySet[Bundle]:
     q = Q(pk__in=[])
     for prefix in prefixes:
         q |= Q(region__prefix__startswith=prefix)
+    return qs.filter(q)
+
+
+def bundle_editor_regions(*, actor: Actor | None) -> QuerySet[Region]:
+    """Regions (county level and above) where the actor may start a bundle."""
+    scope = actor_scope(actor)
+    qs = Region.objects.filter(level__in=["province", "prefecture", "county"]).order_by("code")
+    if scope.is_superuser:
+        return qs
+    q = Q(pk__in=[])
+    for prefix in role_region_prefixes(actor=actor, role=Role.CATALOG_ADMIN):
+        q |= Q(prefix__startswith=prefix)
     return qs.filter(q)
 
 

@@ -1,6 +1,7 @@
 """Pages of bundles and remote intake: the bundle guide (一次告知) and the one merged form for
 citizens (phone first), the applicant's one-status page with corrections, the clerks'
-remote-intake pages, and a minimal bundle editor for catalog administrators.
+remote-intake pages, and the list of bundles where catalog administrators start one (the
+editor itself is ``views_editor``).
 
 Views stay thin: they parse, call one service or selector, and render; a refusal of a service
 is shown as its message next to what it concerns.
@@ -9,7 +10,6 @@ is shown as its message next to what it concerns.
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -24,11 +24,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zwfw.bundles import selectors, services
 from zwfw.bundles.merge import MergedForm
-from zwfw.bundles.models import Bundle, BundleAdjustment, BundleAdjustmentStatus, RemoteIntake
+from zwfw.bundles.models import Bundle, RemoteIntake
 from zwfw.catalog.models import Implementation, ImplementationStatus
 from zwfw.core.errors import DomainError, NotFound, ValidationFailed
 from zwfw.core.errors import PermissionDenied as DomainPermissionDenied
 from zwfw.core.models import Region, Window, WindowKind
+from zwfw.core.uploads import read_capped
 from zwfw.identity.selectors import actor_scope, person_find_by_id_number
 
 STATE_LABELS = {
@@ -149,7 +150,7 @@ def bundle_apply(request: HttpRequest, code: str) -> HttpResponse:
         for material in context["form"].materials:
             upload = request.FILES.get(f"material-{material.key}")
             if upload is not None:
-                uploads[material.key] = (upload.read(), upload.name or "")
+                uploads[material.key] = (read_capped(upload), upload.name or "")
         try:
             bundle_case = services.bundle_apply(
                 actor=request.user,
@@ -246,7 +247,7 @@ def bundle_correction(request: HttpRequest, bundle_case_id: int) -> HttpResponse
             actor=request.user,
             bundle_case=found,
             key=request.POST.get("key", ""),
-            content=upload.read(),
+            content=read_capped(upload),
             filename=upload.name or "",
         )
     except DomainError as exc:
@@ -319,7 +320,7 @@ def remote_new(request: HttpRequest) -> HttpResponse:
                         {
                             "requirement_key": requirement.key,
                             "kind": "upload",
-                            "content": upload.read(),
+                            "content": read_capped(upload),
                             "filename": upload.name or "",
                         }
                     )
@@ -465,87 +466,11 @@ def editor_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "bundles/editor_index.html",
-        {"bundles": selectors.bundle_editor_list(actor=request.user), "error": error},
-        status=422 if error else 200,
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-@pages
-def editor_detail(request: HttpRequest, bundle_id: int) -> HttpResponse:
-    """Edit a draft as JSON, see its failing checks, submit it, and review others' adjustments."""
-    bundle = selectors.bundle_editor_get(actor=request.user, bundle_id=bundle_id)
-    draft_text = json.dumps(bundle.draft, ensure_ascii=False, indent=2)
-    problems: list[Any] = []
-    error = ""
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        try:
-            if action == "save":
-                draft_text = request.POST.get("draft", "")
-                try:
-                    draft = json.loads(draft_text)
-                except json.JSONDecodeError as exc:
-                    raise ValidationFailed(
-                        "bundles.invalid_json",
-                        _("The definition is not valid JSON: %(e)s") % {"e": exc.msg},
-                        [],
-                    ) from None
-                if not isinstance(draft, dict):
-                    raise ValidationFailed(
-                        "bundles.invalid_json", _("The definition must be a JSON object."), []
-                    )
-                services.bundle_update_draft(actor=request.user, bundle=bundle, draft=draft)
-            elif action == "submit":
-                services.bundle_adjustment_submit(
-                    actor=request.user, bundle=bundle, reason=request.POST.get("reason", "")
-                )
-            elif action in ("approve", "reject", "withdraw"):
-                adjustment = BundleAdjustment.objects.filter(
-                    bundle=bundle, status=BundleAdjustmentStatus.SUBMITTED
-                ).first()
-                if adjustment is None:
-                    raise ValidationFailed("bundles.adjustment_state", _("Nothing is under review."), [])
-                if action == "approve":
-                    services.bundle_adjustment_approve(
-                        actor=request.user, adjustment=adjustment, comment=request.POST.get("comment", "")
-                    )
-                elif action == "reject":
-                    services.bundle_adjustment_reject(
-                        actor=request.user, adjustment=adjustment, comment=request.POST.get("comment", "")
-                    )
-                else:
-                    services.bundle_adjustment_withdraw(actor=request.user, adjustment=adjustment)
-        except DomainError as exc:
-            error = str(exc.message)
-            problems = (
-                [d for d in _details(exc) if isinstance(d, dict)]
-                if exc.code != "bundles.checks_failed"
-                else []
-            )
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("bundle_editor_detail", bundle_id=bundle.pk)
-    bundle.refresh_from_db()
-    from zwfw.bundles.checks import bundle_failures
-
-    try:
-        failures = bundle_failures(services.content_parse(bundle.draft))
-    except DomainError:
-        failures = []
-    return render(
-        request,
-        "bundles/editor_detail.html",
         {
-            "bundle": bundle,
-            "draft_text": draft_text,
-            "failures": failures,
-            "problems": problems,
+            "bundles": selectors.bundle_editor_list(actor=request.user),
+            "regions": selectors.bundle_editor_regions(actor=request.user),
             "error": error,
-            "open_adjustment": bundle.adjustments.filter(status=BundleAdjustmentStatus.SUBMITTED).first(),
-            "can_review": services.can_review_bundle(request.user, bundle.region),
-            "adjustments": bundle.adjustments.all()[:10],
+            "posted": request.POST if request.method == "POST" else {},
         },
         status=422 if error else 200,
     )

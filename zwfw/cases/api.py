@@ -10,7 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
 from zwfw.cases import selectors, services
@@ -20,6 +20,7 @@ from zwfw.cases.states import allowed_actions
 from zwfw.catalog.selectors import published_get
 from zwfw.core.errors import NotFound, ValidationFailed
 from zwfw.core.models import Venue
+from zwfw.core.uploads import read_capped
 from zwfw.identity.models import Person
 
 router = Router(tags=["cases"])
@@ -133,11 +134,11 @@ class CaseSummaryOut(Schema):
 
 class CaseCreateIn(Schema):
     implementation_id: int
-    channel: str = "online"
+    channel: str = Field("online", max_length=10)
     person_id: int | None = None
     venue_id: int | None = None
     form_data: dict[str, Any] = {}
-    contact_phone: str = ""
+    contact_phone: str = Field("", max_length=20)
 
 
 class AcceptIn(Schema):
@@ -145,41 +146,41 @@ class AcceptIn(Schema):
 
 
 class DefectIn(Schema):
-    key: str
-    note: str
+    key: str = Field(max_length=40)
+    note: str = Field(max_length=500)
 
 
 class CorrectionIn(Schema):
-    defects: list[DefectIn] = []
-    override_reason: str = ""
+    defects: list[DefectIn] = Field([], max_length=100)
+    override_reason: str = Field("", max_length=1000)
 
 
 class ReasonIn(Schema):
-    reason: str = ""
+    reason: str = Field("", max_length=1000)
 
 
 class SuspendIn(Schema):
-    kind: str = "special_procedure"
-    procedure: str = ""
-    reason: str
+    kind: str = Field("special_procedure", max_length=20)
+    procedure: str = Field("", max_length=200)
+    reason: str = Field(max_length=1000)
 
 
 class ExtendIn(Schema):
-    days: int
-    reason: str
+    days: int = Field(ge=0, le=3650)
+    reason: str = Field(max_length=1000)
 
 
 class DecideIn(Schema):
     approved: bool
-    reasons: str = ""
+    reasons: str = Field("", max_length=2000)
 
 
 class DeliverIn(Schema):
-    method: str
-    courier: str = ""
-    tracking_number: str = ""
-    address: str = ""
-    recipient: str = ""
+    method: str = Field(max_length=8)
+    courier: str = Field("", max_length=60)
+    tracking_number: str = Field("", max_length=60)
+    address: str = Field("", max_length=300)
+    recipient: str = Field("", max_length=60)
 
 
 class LookupOut(Schema):
@@ -204,11 +205,10 @@ def apply(request: HttpRequest) -> Status:
     one file per material named ``material.<key>``). Send an ``Idempotency-Key`` header: a retry
     with the same key answers 200 with the first case instead of creating another."""
     raw_id = request.POST.get("implementation_id", "")
-    if not raw_id.isdigit():
+    if not (raw_id.isascii() and raw_id.isdigit()):
         raise ValidationFailed(
             "request.invalid", _("Some fields are missing or invalid."), [{"field": "implementation_id"}]
         )
-    implementation = published_get(implementation_id=int(raw_id))
     try:
         form_data = json.loads(request.POST.get("form_data") or "{}")
     except json.JSONDecodeError:
@@ -224,13 +224,13 @@ def apply(request: HttpRequest) -> Status:
             materials.append(
                 {
                     "requirement_key": field.split(".", 1)[1],
-                    "content": upload.read(),
+                    "content": read_capped(upload),
                     "filename": upload.name or "",
                 }
             )
     case, created = services.case_apply_idempotent(
         actor=request.user,
-        implementation=implementation,
+        implementation_id=int(raw_id),
         idempotency_key=request.headers.get("Idempotency-Key", ""),
         materials=materials,
         form_data=form_data if isinstance(form_data, dict) else {},
@@ -270,7 +270,8 @@ def case_list(
         if queue not in selectors.QUEUES:
             raise ValidationFailed("case.invalid_queue", _("Unknown queue."), [{"field": "queue"}])
         qs = selectors.case_queue(qs, queue)
-    limit, offset = max(1, min(limit, 200)), max(0, offset)
+    # An offset past any real list answers []; unbounded, it overflows PostgreSQL's bigint (500).
+    limit, offset = max(1, min(limit, 200)), max(0, min(offset, 10**9))
     return [
         CaseSummaryOut(
             id=c.pk,
@@ -314,7 +315,7 @@ def material_add(request: HttpRequest, case_id: int) -> Status:
         case=case,
         requirement_key=request.POST.get("requirement_key", ""),
         kind=request.POST.get("kind", "upload"),
-        content=upload.read() if upload else None,
+        content=read_capped(upload) if upload else None,
         filename=upload.name or "" if upload else "",
         commitment_text=request.POST.get("commitment_text", ""),
         license_reference=request.POST.get("license_reference", ""),

@@ -13,18 +13,24 @@ details from the case itself.
 
 Backends: ``console`` (one log line per recipient), ``email`` (Django ``send_mail`` to the
 user's address, if any), ``sms`` (through the ``SmsGateway`` named by ``ZWFW_SMS_GATEWAY``;
-the default one only writes to the log), ``memory`` (keeps messages in ``OUTBOX``: tests and
-demos), or the dotted path of any ``NotifyBackend`` subclass. See docs/notices.md.
+the default one only writes to the log), ``webhook`` (POSTs JSON to ``ZWFW_NOTIFY_WEBHOOK_URL``
+with an ``Idempotency-Key`` that is the same for every attempt at one notification of one
+recipient), ``memory`` (keeps messages in ``OUTBOX``: tests and demos), or the dotted path of any
+``NotifyBackend`` subclass. See docs/notices.md.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 import logging
+import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache, partial
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -35,6 +41,7 @@ from django.utils.translation import gettext as _
 
 from zwfw.cases.models import Case, CaseNotice, CaseState, DeliveryMethod, NoticeKind, PauseKind
 from zwfw.cases.notices import status_url
+from zwfw.core.models import AuditChainHead
 from zwfw.identity.models import Role, StaffMembership, User
 
 logger = logging.getLogger("zwfw.notify")
@@ -53,6 +60,7 @@ EVENTS = (
     "deficiency_reminder",
 )
 STAFF_EVENTS = frozenset({"due_soon", "overdue"})
+DAILY_EVENTS = STAFF_EVENTS | {"deficiency_reminder"}  # sent by the daily job, once per day
 HANDLER_ROLES = (Role.REVIEWER, Role.APPROVER)
 DEFAULT_BACKENDS = ["console"]
 DEFAULT_SMS_GATEWAY = "zwfw.cases.notify.LogSmsGateway"
@@ -89,6 +97,9 @@ class Message:
     text: str
     link: str
     params: dict[str, str] = field(default_factory=dict)  # for template-based SMS gateways
+    # Which occurrence of the event this is (see ``occurrence_ref``): with the case, the event and
+    # the recipient it names one notification, whatever the number of attempts to send it.
+    ref: str = ""
 
 
 def mask_phone(phone: str) -> str:
@@ -263,7 +274,9 @@ def _texts(event: str, p: Mapping[str, str]) -> tuple[str, str]:
     raise ValueError(event)
 
 
-def message_build(*, case: Case, event: str, context: Mapping[str, object] | None = None) -> Message:
+def message_build(
+    *, case: Case, event: str, context: Mapping[str, object] | None = None, ref: str = ""
+) -> Message:
     """Render the message of one event in the site's language (``settings.LANGUAGE_CODE``)."""
     if event not in EVENTS:
         raise ValueError(f"unknown notification event {event!r}")
@@ -294,6 +307,7 @@ def message_build(*, case: Case, event: str, context: Mapping[str, object] | Non
         text=str(text),
         link=link,
         params=dict(params),
+        ref=ref,
     )
 
 
@@ -406,8 +420,53 @@ class MemoryBackend(NotifyBackend):
         return True
 
 
+def notification_key(message: Message, recipient: Recipient) -> str:
+    """The idempotency key of one notification to one recipient: the case, the event, which
+    occurrence of it (``Message.ref``) and the recipient (account, else phone). Every attempt at
+    the same notification carries the same key, so a receiver can count a repeat once."""
+    who = f"user:{recipient.user_id}" if recipient.user_id else f"phone:{recipient.phone.strip()}"
+    body = f"zwfw-notify|{message.case_id}|{message.event}|{message.ref}|{who}"
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+class WebhookBackend(NotifyBackend):
+    """POSTs each message, as JSON, to ``ZWFW_NOTIFY_WEBHOOK_URL`` (a province's message centre
+    that texts, mails or pushes it on), one request per recipient, with an ``Idempotency-Key``
+    header (``notification_key``) and ``Authorization: Bearer ZWFW_NOTIFY_WEBHOOK_TOKEN`` when set.
+    A network error or a non-2xx answer raises (the dispatcher logs it)."""
+
+    name = "webhook"
+
+    def send(self, message: Message, recipient: Recipient) -> bool:
+        """Deliver the message to the webhook."""
+        url = str(getattr(settings, "ZWFW_NOTIFY_WEBHOOK_URL", "") or "")
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise ValueError("ZWFW_NOTIFY_WEBHOOK_URL must be an http(s) address")
+        key = notification_key(message, recipient)
+        body = {"idempotency_key": key, **asdict(message), "recipient": asdict(recipient)}
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "Idempotency-Key": key,
+            "User-Agent": "zwfw-notify/1",
+        }
+        token = str(getattr(settings, "ZWFW_NOTIFY_WEBHOOK_TOKEN", "") or "")
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        request = urllib.request.Request(  # noqa: S310 - scheme checked above
+            url,
+            data=json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(),
+            headers=headers,
+            method="POST",
+        )
+        timeout = float(getattr(settings, "ZWFW_NOTIFY_WEBHOOK_TIMEOUT", 10))
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310  # nosec B310
+            if not 200 <= response.status < 300:
+                raise RuntimeError(f"the notification webhook answered {response.status}")
+        return True
+
+
 BUILTIN_BACKENDS: dict[str, type[NotifyBackend]] = {
-    b.name: b for b in (ConsoleBackend, EmailBackend, SmsBackend, MemoryBackend)
+    b.name: b for b in (ConsoleBackend, EmailBackend, SmsBackend, WebhookBackend, MemoryBackend)
 }
 
 
@@ -463,11 +522,12 @@ def notify(
     event: str,
     recipients: Sequence[User | str],
     context: Mapping[str, object] | None = None,
+    ref: str = "",
 ) -> list[Recipient]:
     """Send the event's message to the recipients once the current transaction commits (or
     enqueue it as a task with ``ZWFW_NOTIFY_ASYNC``). Returns the resolved recipients."""
     resolved = recipients_resolve(recipients)
-    message = message_build(case=case, event=event, context=context)
+    message = message_build(case=case, event=event, context=context, ref=ref)
     if not resolved:
         return []
     if getattr(settings, "ZWFW_NOTIFY_ASYNC", False):
@@ -540,6 +600,16 @@ def event_context(case: Case, event: str, *, today: datetime.date | None = None)
     return ctx
 
 
+def occurrence_ref(case: Case, event: str, *, today: datetime.date | None = None) -> str:
+    """Which occurrence of the event a notification is about: the day for the daily job's
+    notices, otherwise the case's position in the ledger (the seq of its latest event, which is
+    the action being notified when a service calls this in its transaction)."""
+    if event in DAILY_EVENTS:
+        return f"day:{(today or timezone.localdate()).isoformat()}"
+    seq = AuditChainHead.objects.filter(chain=f"case:{case.pk}").values_list("seq", flat=True).first()
+    return f"seq:{seq or 0}"
+
+
 def case_event_recipients(case: Case, event: str, *, cache: HandlerCache | None = None) -> list[User | str]:
     """Who hears of the event: staff handlers and supervisors for due-soon and overdue cases,
     the applicant for everything else."""
@@ -555,10 +625,13 @@ def notify_case_event(
     context: Mapping[str, object] | None = None,
     today: datetime.date | None = None,
     cache: HandlerCache | None = None,
+    ref: str | None = None,
 ) -> list[Recipient]:
     """Notify the right people of a case event after commit; never raises for a sender problem.
 
     Call it at the end of a case service, inside its transaction, once the case is saved.
+    ``ref`` names the occurrence (default ``occurrence_ref``); a task that sends later passes
+    its own id, so that a rerun of the task sends the same notification again, not a new one.
     """
     if event not in EVENTS:
         raise ValueError(f"unknown notification event {event!r}")
@@ -567,7 +640,9 @@ def notify_case_event(
             ctx = event_context(case, event, today=today)
             ctx.update(context or {})
             recipients = case_event_recipients(case, event, cache=cache)
-            return notify(case=case, event=event, recipients=recipients, context=ctx)
+            if ref is None:
+                ref = occurrence_ref(case, event, today=today)
+            return notify(case=case, event=event, recipients=recipients, context=ctx, ref=ref)
     except Exception:
         logger.exception("notification of %s on case %s could not be prepared", event, case.pk)
         return []

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import TaskContext, task
 
 from zwfw.cases import notify, selectors, services
 from zwfw.cases.models import Case, CaseState
@@ -140,11 +140,13 @@ def send_notification(*, message: dict[str, Any], recipients: list[dict[str, Any
     return notify.dispatch_serialized(message, recipients)
 
 
-@task()
-def case_event_notify_task(*, case_id: int, event: str) -> int:
+@task(takes_context=True)
+def case_event_notify_task(context: TaskContext, *, case_id: int, event: str) -> int:
     """Notify a case event from the worker: the intake hot path enqueues this (one row, in its
-    transaction) instead of working out recipients and messages while the applicant waits."""
+    transaction) instead of working out recipients and messages while the applicant waits.
+    The task's id names the notification, so a rerun (a worker killed mid-send) repeats it with
+    the same idempotency key even if the case has moved on since."""
     case = Case.objects.filter(pk=case_id).select_related("implementation__item", "agency", "version").first()
     if case is None:
         return 0
-    return len(notify.notify_case_event(case, event))
+    return len(notify.notify_case_event(case, event, ref=f"task:{context.task_result.id}"))

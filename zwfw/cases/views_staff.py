@@ -55,6 +55,7 @@ from zwfw.catalog.models import Implementation, MaterialRequirement
 from zwfw.catalog.selectors import published_list
 from zwfw.core.errors import Conflict, DomainError, NotFound
 from zwfw.core.models import Agency, AuditEvent, Venue
+from zwfw.core.uploads import read_capped
 from zwfw.identity import selectors as identity_selectors
 from zwfw.identity import services as identity_services
 from zwfw.identity.models import Person, Role, User
@@ -620,7 +621,7 @@ def _run_decide(request: HttpRequest, case: Case, form: DecideForm) -> str:
         case=case,
         approved=form.cleaned_data["decision"] == "approve",
         reasons=form.cleaned_data.get("reasons", ""),
-        result_content=upload.read() if upload else None,
+        result_content=read_capped(upload) if upload else None,
         result_filename=(upload.name or "") if upload else "",
     )
     return _("The decision was recorded. The decision letter is ready to print.")
@@ -661,7 +662,7 @@ def _run_material(request: HttpRequest, case: Case, form: MaterialAddForm) -> st
         case=case,
         requirement_key=form.cleaned_data["requirement_key"],
         kind=kind,
-        content=upload.read() if upload and kind == MaterialKind.UPLOAD else None,
+        content=read_capped(upload) if upload and kind == MaterialKind.UPLOAD else None,
         filename=(upload.name or "") if upload else "",
         commitment_text=form.cleaned_data.get("commitment_text", ""),
     )

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
 from zwfw.catalog import selectors, services
@@ -34,16 +34,16 @@ def _require_catalog_role(request: HttpRequest) -> None:
 
 
 class ServiceItemCreateIn(Schema):
-    base_code: str
-    name: str
-    item_type: str
-    legal_basis: str = ""
-    competent_department: str
-    exercised_levels: list[str]
-    region: str  # region code of the catalog
-    layer: str = "main"
+    base_code: str = Field(max_length=40)
+    name: str = Field(max_length=200)
+    item_type: str = Field(max_length=16)
+    legal_basis: str = Field("", max_length=5000)
+    competent_department: str = Field(max_length=120)
+    exercised_levels: list[str] = Field(max_length=10)
+    region: str = Field(max_length=12)  # region code of the catalog
+    layer: str = Field("main", max_length=10)
     parent_id: int | None = None
-    situation: str = ""
+    situation: str = Field("", max_length=40)
     planned_effective_date: datetime.date | None = None
 
 
@@ -59,7 +59,7 @@ class ServiceItemOut(Schema):
 class ImplementationCreateIn(Schema):
     item_id: int
     agency_id: int
-    code: str | None = None
+    code: str | None = Field(None, max_length=60)
     draft: dict[str, Any] = {}
 
 
@@ -108,12 +108,12 @@ class DraftSavedOut(Schema):
 
 
 class AdjustmentSubmitIn(Schema):
-    kind: str
-    reason: str
+    kind: str = Field(max_length=8)
+    reason: str = Field(max_length=2000)
 
 
 class ReviewIn(Schema):
-    comment: str = ""
+    comment: str = Field("", max_length=2000)
 
 
 class AdjustmentOut(Schema):
@@ -211,7 +211,8 @@ def implementation_list(
     if status:
         qs = qs.filter(status=status)
     limit = max(1, min(limit, 200))
-    return [ImplementationOut.of(i) for i in qs[max(offset, 0) : max(offset, 0) + limit]]
+    offset = max(0, min(offset, 10**9))  # unbounded, it overflows PostgreSQL's bigint (500)
+    return [ImplementationOut.of(i) for i in qs[offset : offset + limit]]
 
 
 @router.post("/implementations", response={201: ImplementationOut})

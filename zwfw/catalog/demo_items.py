@@ -24,7 +24,11 @@ Sources checked (public pages quoting the texts): 居民身份证法 arts. 3, 7,
 art. 23; 社会救助暂行办法 arts. 9, 11, 14, 16; 护士条例 arts. 7, 8 (twenty working days); 公共场所卫生
 管理条例 arts. 4, 8; 城乡规划法 arts. 40, 41; 市场主体登记管理条例 art. 19 (three working days);
 药品管理法 art. 51; 社会保险法 arts. 25, 28, 29, 45, 58; 发改价格规〔2016〕2559号 (不动产登记费
-80/550 元, 证书工本费 10 元); 土地管理法 art. 14 (2019 text).
+80/550 元, 证书工本费 10 元); 土地管理法 art. 14 (2019 text); 发票管理办法 art. 15 (five working days
+to confirm the invoices; quoted in its 2010 wording, 领购 later renamed 领用); 住房公积金管理条例
+arts. 14, 15 (2019 text: thirty days to register, twenty to open the staff accounts); 契税法 arts. 1,
+3, 11 (2020 text; art. 10, declaring before registration, from the law's text as commonly cited).
+国发〔1999〕25号 and 国发〔2017〕7号 (公章刻制审批 cancelled, 备案 instead) are named, not quoted.
 
 Shapes
 ------
@@ -74,13 +78,31 @@ DEPARTMENTS = {
     "land": Department(("自然资源局",), "不动产登记和规划窗口", "6"),
     "civil": Department(("民政局",), "民政窗口", "7"),
     "disabled": Department(("残疾人联合会",), "残疾人服务窗口", "8"),
+    # 税务 is a vertical system: the county bureau is 国家税务总局<county>税务局.
+    "tax": Department(("税务局",), "税务综合窗口", "9"),
+    # 住房公积金 is managed by the prefecture's centre (a public institution); a county is served by
+    # the centre's 管理部 there, whose name ends in 管理部.
+    "fund": Department(("住房公积金管理中心", "管理部"), "住房公积金窗口", "0"),
 }
 
 REGION_DIGITS = {PREFECTURE: "1", JINGHONG: "2", MENGHAI: "3", MENGLA: "4"}
 
-# Agencies the demo needs beyond ``zwfw.core.demo_regions.AGENCIES`` (every county has a
-# 残疾人联合会, which issues the 残疾人证). Name formed by the usual pattern; not checked.
-EXTRA_AGENCIES = {JINGHONG: ["景洪市残疾人联合会"]}
+# Agencies the demo needs beyond ``zwfw.core.demo_regions.AGENCIES``, as (name, AgencyKind value).
+# Every name is formed by the usual national pattern and was not checked against a source:
+# - every county has a 残疾人联合会, which issues the 残疾人证;
+# - tax bureaus are vertical (国家税务总局 + the full name of the region + 税务局); the county
+#   bureau is the 主管税务机关 for 发票领用 and 契税;
+# - the 住房公积金管理中心 of an autonomous prefecture carries its full name (the short form
+#   西双版纳州… is also in use) and is a public institution (事业单位) directly under the
+#   prefecture government; it serves 景洪市 through its 景洪管理部.
+EXTRA_AGENCIES: dict[str, list[tuple[str, str]]] = {
+    PREFECTURE: [("西双版纳傣族自治州住房公积金管理中心", "public_institution")],
+    JINGHONG: [
+        ("景洪市残疾人联合会", "department"),
+        ("国家税务总局景洪市税务局", "department"),
+        ("西双版纳傣族自治州住房公积金管理中心景洪管理部", "public_institution"),
+    ],
+}
 
 # 新生儿出生一件事 (DOMAIN.md "Bundles"): the member items of the demo (科学育儿登记, a
 # Guangdong item, has no Yunnan counterpart here).
@@ -93,6 +115,22 @@ BUNDLE_NEWBORN = (
     "DEMO-GG-0008",  # 社会保障卡申领
     "DEMO-GG-0005",  # 城乡居民基本医疗保险缴费
     "DEMO-GG-0006",  # 生育医疗费用报销
+)
+
+# 企业开办一件事: the five member items of the national 企业开办 reform.
+BUNDLE_BUSINESS = (
+    "DEMO-XK-0009",  # 企业设立登记
+    "DEMO-BA-0003",  # 公章刻制备案
+    "DEMO-GG-0017",  # 发票领用
+    "DEMO-GG-0009",  # 职工参保登记
+    "DEMO-GG-0019",  # 住房公积金单位缴存登记
+)
+
+# 不动产登记一件事 (交易登记): 契税 before the 转移登记 (水电气过户 are utility companies' services,
+# not government items: see docs/bundles.md).
+BUNDLE_PROPERTY = (
+    "DEMO-GG-0018",  # 契税申报
+    "DEMO-QR-0008-02",  # 不动产登记（转移登记）
 )
 
 
@@ -534,6 +572,73 @@ ITEMS: tuple[DemoItem, ...] = (
             ],
         },
         implementations=(DemoImplementation(JINGHONG, 12000),),
+    ),
+    DemoItem(
+        # Since 国发〔2017〕7号 (公章刻制审批 cancelled) an engraving company cuts the seals and
+        # the seals are filed with the public security organ; the 企业开办 reform took the filing
+        # into the one-window bundle. No statute fixes a processing time (demo value below).
+        base_code="DEMO-BA-0003",
+        name="公章刻制备案",
+        item_type="filing",
+        legal_basis=(
+            "《印铸刻字业暂行管理规则》；《国务院关于国家行政机关和企业事业单位社会团体印章管理的规定》"
+            "（国发〔1999〕25号）；《国务院关于第三批取消中央指定地方实施行政许可事项的决定》（国发〔2017〕7号）"
+        ),
+        competent_department="公安机关",
+        exercised_levels=("county",),
+        department="police",
+        content={
+            "service_objects": ["legal_person"],
+            "handling_kind": "instant",
+            "acceptance_conditions": (
+                "依法设立的企业等用章单位刻制公章（单位名称章）、财务专用章、发票专用章、合同专用章等，"
+                "由用章单位选择公章刻制企业刻制，刻制信息报公安机关备案。"
+            ),
+            "statutory_limit": 1,
+            "statutory_limit_note": "演示值：公章刻制备案无法定办理时限，以公安机关公章治安管理规定为准。",
+            "promised_limit": 0,
+            "promised_limit_note": "企业开办“一件事”中，营业执照核发后当日刻制、备案。",
+            "steps": [
+                {"name": "申请", "description": "选择公章刻制企业，在线提交刻制申请。"},
+                {"name": "刻制", "description": "刻制企业核对营业执照和法定代表人身份后刻制印章。"},
+                {"name": "备案", "description": "刻制信息和印模报公安机关备案。"},
+                {"name": "领取", "description": "窗口领取或免费寄递印章。"},
+            ],
+            "handling_forms": ["online", "window", "post"],
+            "visits_required": 0,
+            "online_depth": 3,
+            "express_delivery": True,
+            "result_name": "公章刻制备案信息（印章及印模）",
+            "result_type": "other",
+            "legal_person_themes": ["开办企业"],
+            "faq": [
+                faq(
+                    "刻章要收费吗？",
+                    "公安机关备案不收费；印章制作费用由所选的刻制企业收取，"
+                    "部分地方为新开办企业免费刻制首套印章，以当地公布的政策为准。",
+                ),
+                faq("可以自己选刻章企业吗？", "可以。用章单位自主选择公章刻制企业，任何单位不得指定。"),
+            ],
+            "materials": [
+                BUSINESS_LICENSE,
+                e_license("representative-id", "法定代表人居民身份证", "居民身份证", "公安机关"),
+                e_license(
+                    "agent-id",
+                    "经办人居民身份证",
+                    "居民身份证",
+                    "公安机关",
+                    necessity="optional",
+                    filling_notes="法定代表人本人办理的无需提供。",
+                ),
+                material(
+                    "seal-list",
+                    "刻制印章清单",
+                    form="electronic",
+                    filling_notes="列明刻制的印章种类（单位名称章、财务专用章、发票专用章、合同专用章等）。",
+                ),
+            ],
+        },
+        implementations=(DemoImplementation(JINGHONG, 2600),),
     ),
     # ------------------------------------------------------------------ 卫生健康 (health)
     DemoItem(
@@ -2046,5 +2151,149 @@ ITEMS: tuple[DemoItem, ...] = (
             ],
         },
         implementations=(DemoImplementation(JINGHONG, 30),),
+    ),
+    # ------------------------------------------------------------------ 税务 (tax)
+    # 办税事项 are not powers of the 税务行政权力清单; like most provincial catalogs the demo lists
+    # them as public services (classifications vary between provinces).
+    DemoItem(
+        base_code="DEMO-GG-0017",
+        name="发票领用",
+        item_type="public_service",
+        legal_basis="《中华人民共和国发票管理办法》第十五条；《中华人民共和国发票管理办法实施细则》",
+        competent_department="税务机关",
+        exercised_levels=("county",),
+        department="tax",
+        content={
+            "service_objects": ["legal_person", "person"],
+            "handling_kind": "instant",
+            "acceptance_conditions": (
+                "依法办理设立登记（“多证合一”营业执照即税务登记证件）、需要领用发票的单位和个人，"
+                "向主管税务机关办理发票领用手续。"
+            ),
+            "statutory_limit": 5,
+            "statutory_limit_note": (
+                "《中华人民共和国发票管理办法》第十五条：主管税务机关在5个工作日内确认领用发票的种类、数量以及领用方式。"
+            ),
+            "promised_limit": 0,
+            "promised_limit_note": "新办纳税人首次申领发票，材料齐全的当日办结。",
+            "steps": SERVICE_STEPS,
+            **ONLINE_FULL,
+            "handling_forms": ["online", "window", "post"],
+            "express_delivery": True,
+            "result_name": "发票领用结果（发票种类、数量和领用方式）",
+            "result_type": "other",
+            "legal_person_themes": ["开办企业", "税费办理"],
+            "faq": [
+                faq(
+                    "新办企业还要单独办税务登记吗？",
+                    "不用。营业执照核发后登记信息共享到税务部门，首次办税时确认信息即可。",
+                ),
+                faq(
+                    "领用数电发票要盖发票专用章吗？",
+                    "数电发票无需加盖发票专用章；领用纸质发票的才需提供发票专用章印模。",
+                ),
+            ],
+            "materials": [
+                BUSINESS_LICENSE,
+                e_license("agent-id", "经办人居民身份证", "居民身份证", "公安机关"),
+                material(
+                    "invoice-seal",
+                    "发票专用章印模",
+                    necessity="optional",
+                    form="electronic",
+                    filling_notes="领用纸质发票的提供；只领用数电发票的无需提供。",
+                    basis="《中华人民共和国发票管理办法》第十五条",
+                ),
+            ],
+        },
+        implementations=(DemoImplementation(JINGHONG, 3100),),
+    ),
+    DemoItem(
+        base_code="DEMO-GG-0018",
+        name="契税申报",
+        item_type="public_service",
+        legal_basis="《中华人民共和国契税法》第十条、第十一条",
+        competent_department="税务机关",
+        exercised_levels=("county",),
+        department="tax",
+        content={
+            "service_objects": ["person", "legal_person"],
+            "handling_kind": "instant",
+            "acceptance_conditions": (
+                "在境内转移土地、房屋权属，承受的单位和个人为契税的纳税人，"
+                "应当在依法办理土地、房屋权属登记手续前申报缴纳契税。"
+            ),
+            "promised_limit": 0,
+            "promised_limit_note": "资料齐全的当场办结，开具契税完税凭证。",
+            "steps": [
+                {"name": "申报", "description": "承受方在线或在不动产登记综合窗口申报。"},
+                {"name": "核定", "description": "税务机关核定计税依据和应纳税额。"},
+                {"name": "缴纳", "description": "在线或窗口缴纳税款。"},
+                {"name": "开具凭证", "description": "开具契税完税凭证，信息共享给不动产登记机构。"},
+            ],
+            # 全程网办; the tax is paid online too, but it is a tax, not a fee (no 收费 elements)
+            **ONLINE_FULL,
+            "co_handling_agencies": ["不动产登记机构（转移登记）"],
+            "result_name": "契税完税凭证",
+            "result_type": "other",
+            "person_themes": ["住房", "税费办理"],
+            "legal_person_themes": ["税费办理"],
+            "faq": [
+                faq(
+                    "契税税率是多少？",
+                    "契税税率为百分之三至百分之五，适用税率由省、自治区、直辖市人民政府提出、"
+                    "同级人民代表大会常务委员会决定（《中华人民共和国契税法》第三条）。",
+                ),
+                faq(
+                    "不交契税能办过户吗？",
+                    "不能。不动产登记机构查验契税完税、减免税凭证或者有关信息，未按规定缴纳契税的不予办理权属登记"
+                    "（《中华人民共和国契税法》第十一条）。",
+                ),
+            ],
+            "materials": [
+                material("contract", "土地、房屋权属转移合同（不动产买卖合同）"),
+                e_license("buyer-id", "承受方居民身份证", "居民身份证", "公安机关"),
+                {**PROPERTY_CERTIFICATE, "name": "转让方不动产权证书（存量房）"},
+            ],
+        },
+        implementations=(DemoImplementation(JINGHONG, 14000),),
+    ),
+    # ------------------------------------------------------------------ 住房公积金 (housing fund)
+    DemoItem(
+        base_code="DEMO-GG-0019",
+        name="住房公积金单位缴存登记",
+        item_type="public_service",
+        legal_basis="《住房公积金管理条例》第十四条、第十五条",
+        competent_department="住房公积金管理中心",
+        # the prefecture's centre; 景洪市 is served by its 景洪管理部
+        exercised_levels=("prefecture",),
+        department="fund",
+        content={
+            "service_objects": ["legal_person"],
+            "handling_kind": "instant",
+            "acceptance_conditions": (
+                "新设立的单位自设立之日起30日内向住房公积金管理中心办理缴存登记，并自登记之日起20日内"
+                "为本单位职工办理住房公积金账户设立手续；单位录用职工的，自录用之日起30日内办理缴存登记。"
+            ),
+            "promised_limit": 0,
+            "promised_limit_note": "材料齐全的当场办结。",
+            "steps": SERVICE_STEPS,
+            **ONLINE_FULL,
+            "result_name": "住房公积金单位缴存登记信息（单位住房公积金账号）",
+            "result_type": "other",
+            "legal_person_themes": ["开办企业", "人力资源"],
+            "faq": [
+                faq(
+                    "新开办的企业什么时候要办公积金缴存登记？",
+                    "自设立之日起30日内（《住房公积金管理条例》第十四条），可以在企业开办时一并办理。",
+                )
+            ],
+            "materials": [
+                BUSINESS_LICENSE,
+                material("registration-form", "住房公积金单位缴存登记表", form="electronic"),
+                e_license("agent-id", "经办人居民身份证", "居民身份证", "公安机关"),
+            ],
+        },
+        implementations=(DemoImplementation(PREFECTURE, 300), DemoImplementation(JINGHONG, 2100)),
     ),
 )

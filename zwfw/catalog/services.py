@@ -461,14 +461,14 @@ def _content_hash(content: dict[str, Any], uniform: dict[str, Any]) -> str:
 @transaction.atomic
 def adjustment_publish(*, actor: Actor, adjustment: Adjustment) -> Implementation:
     """Publish an approved adjustment: a new immutable version (or the cancellation) takes effect."""
+    if not can_review(actor, adjustment.implementation):  # who may act, before the state
+        raise PermissionDenied("catalog.forbidden", _("Only the region's catalog reviewers may publish."))
     adjustment = _lock_adjustment(adjustment, AdjustmentStatus.APPROVED)
     implementation = (
         Implementation.objects.select_for_update()
         .select_related("item", "agency", "region")
         .get(pk=adjustment.implementation_id)
     )
-    if not can_review(actor, implementation):
-        raise PermissionDenied("catalog.forbidden", _("Only the region's catalog reviewers may publish."))
     now = timezone.now()
     if adjustment.kind == AdjustmentKind.CANCEL:
         implementation.status = ImplementationStatus.CANCELLED

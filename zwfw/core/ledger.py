@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zwfw.core import request_context
+from zwfw.core.fastinsert import insert_rows
 from zwfw.core.models import AuditChainHead, AuditCheckpoint, AuditEvent
 
 GENESIS = "0" * 64
@@ -63,6 +64,69 @@ def checkpoint_hash(*, prev_hash: str, created_at_iso: str, heads: list[list[Any
     return hashlib.sha256(_canonical([prev_hash, created_at_iso, heads]).encode()).hexdigest()
 
 
+def _new_event(
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    chain: str,
+    head: AuditChainHead,
+    object_type: str,
+    object_id: object,
+    action: str,
+    payload: dict[str, Any] | None,
+    source_ip: str | None,
+) -> AuditEvent:
+    """The next event of a chain, linked to ``head`` and hashed (not yet written)."""
+    ctx = request_context.current()
+    actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
+    actor_label = actor.get_username() if actor_id is not None and actor is not None else ""
+    event = AuditEvent(
+        chain=chain,
+        seq=head.seq + 1,
+        prev_hash=head.hash,
+        occurred_at=timezone.now(),
+        actor_id=actor_id,
+        actor_label=actor_label,
+        source_ip=source_ip or ctx.source_ip,
+        request_id=ctx.request_id,
+        object_type=object_type,
+        object_id=str(object_id),
+        action=action,
+        payload=_normalise_payload(payload),
+    )
+    event.hash = event_hash(event)
+    return event
+
+
+def audit_first_rows(
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    object_type: str,
+    object_id: object,
+    action: str,
+    payload: dict[str, Any] | None = None,
+    source_ip: str | None = None,
+) -> tuple[AuditEvent, AuditChainHead]:
+    """The first event of an object created in the caller's transaction, and its chain head.
+
+    Nothing is written: the caller inserts both rows in that transaction, together with its own
+    (``zwfw.core.fastinsert.insert_rows(rows, [event], [head])``: one round trip on PostgreSQL).
+    A fresh primary key cannot have a chain yet, so there is no head to lock; should one exist
+    after all, the head's primary key refuses the insert and the transaction fails.
+    """
+    chain = f"{object_type}:{object_id}"
+    event = _new_event(
+        actor=actor,
+        chain=chain,
+        head=AuditChainHead(chain=chain, seq=0, hash=GENESIS),
+        object_type=object_type,
+        object_id=object_id,
+        action=action,
+        payload=payload,
+        source_ip=source_ip,
+    )
+    return event, AuditChainHead(chain=chain, seq=event.seq, hash=event.hash)
+
+
 def audit_record(
     *,
     actor: AbstractBaseUser | AnonymousUser | None,
@@ -76,37 +140,36 @@ def audit_record(
     """Append one event to the object's chain (call inside the service's transaction).
 
     ``new_object=True`` is for the first event of an object created in the same transaction
-    (a fresh primary key cannot have a chain yet): it skips the head lookup, two queries fewer
-    on the intake path.
+    (a fresh primary key cannot have a chain yet): it skips the head lookup and writes the event
+    and its head in one statement on PostgreSQL (see ``audit_first_rows``).
     """
-    ctx = request_context.current()
-    chain = f"{object_type}:{object_id}"
-    actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
-    actor_label = actor.get_username() if actor_id is not None and actor is not None else ""
-    with transaction.atomic(savepoint=False):
-        head = AuditChainHead(chain=chain, seq=0, hash=GENESIS) if new_object else _lock_head(chain)
-        event = AuditEvent(
-            chain=chain,
-            seq=head.seq + 1,
-            prev_hash=head.hash,
-            occurred_at=timezone.now(),
-            actor_id=actor_id,
-            actor_label=actor_label,
-            source_ip=source_ip or ctx.source_ip,
-            request_id=ctx.request_id,
+    if new_object:
+        event, first_head = audit_first_rows(
+            actor=actor,
             object_type=object_type,
-            object_id=str(object_id),
+            object_id=object_id,
             action=action,
-            payload=_normalise_payload(payload),
+            payload=payload,
+            source_ip=source_ip,
         )
-        event.hash = event_hash(event)
+        with transaction.atomic(savepoint=False):
+            insert_rows([event], [first_head])
+        return event
+    chain = f"{object_type}:{object_id}"
+    with transaction.atomic(savepoint=False):
+        head = _lock_head(chain)
+        event = _new_event(
+            actor=actor,
+            chain=chain,
+            head=head,
+            object_type=object_type,
+            object_id=object_id,
+            action=action,
+            payload=payload,
+            source_ip=source_ip,
+        )
         event.save(force_insert=True)
-        if new_object:
-            AuditChainHead.objects.create(chain=chain, seq=event.seq, hash=event.hash)
-        else:
-            AuditChainHead.objects.filter(chain=chain).update(
-                seq=event.seq, hash=event.hash, checkpoint_id=None
-            )
+        AuditChainHead.objects.filter(chain=chain).update(seq=event.seq, hash=event.hash, checkpoint_id=None)
     return event
 
 

@@ -1,11 +1,14 @@
-"""Language selection: Chinese unless the visitor chose another language on the site."""
+"""Language selection (Chinese unless the visitor chose another language) and the API's error format."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 
 class LanguageMiddleware(LocaleMiddleware):
@@ -21,3 +24,49 @@ class LanguageMiddleware(LocaleMiddleware):
         supported = {code for code, _name in settings.LANGUAGES}
         translation.activate(chosen if chosen in supported else settings.LANGUAGE_CODE)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+API_PREFIX = "/api/"
+
+_API_ERRORS = {
+    400: ("request.malformed", _("The request could not be read.")),
+    403: ("auth.forbidden", _("You do not have permission for this action.")),
+    404: ("not_found", _("Not found.")),
+    405: ("request.method_not_allowed", _("This method is not allowed here.")),
+    413: ("request.too_large", _("The request is too large.")),
+}
+
+
+class ApiErrorFormatMiddleware:
+    """Every error the API answers is ``{code, message, details}`` JSON, even Django's own.
+
+    The API's handlers already answer in that format; this covers what happens around them:
+    an unknown path under /api/ (404), a method the path does not take (405), an unreadable or
+    oversized request (400, 413) and a server error (500), which Django would answer as HTML
+    or plain text.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code < 400
+            or not request.path.startswith(API_PREFIX)
+            or response.get("Content-Type", "").startswith("application/json")
+        ):
+            return response
+        if response.status_code >= 500:
+            code, message = "server.error", _("Something went wrong on our side. Please try again later.")
+        else:
+            code, message = _API_ERRORS.get(
+                response.status_code, ("request.error", _("The request was refused."))
+            )
+        replaced = JsonResponse(
+            {"code": code, "message": str(message), "details": None}, status=response.status_code
+        )
+        for header in ("Allow", "X-Request-ID"):
+            if header in response:
+                replaced[header] = response[header]
+        return replaced

@@ -3,12 +3,17 @@
 Accepted: PDF, JPEG, PNG and OFD (GB/T 33190, a zip package with ``OFD.xml``). Executables,
 scripts, corrupt files, zip bombs and polyglots are refused with a clear error. The size limit
 is ``ZWFW_UPLOAD_MAX_BYTES`` (default 20 MB).
+
+Polyglots: a PDF or an image that a zip reader also opens (a zip appended or embedded), or whose
+first kilobyte reads as a web page; a PDF that carries scripts or launch actions (best effort:
+names inside compressed object streams are not seen).
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 
@@ -40,6 +45,13 @@ _REFUSED_SIGNATURES = (
 )
 
 
+# Markers a browser's content sniffing would take for a web page (the first kilobyte is checked).
+_HTML_MARKERS = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|script|iframe|svg|object|embed)\b", re.I)
+# PDF actions that run code or programs.
+_PDF_ACTIVE = re.compile(rb"/(?:JavaScript|JS|Launch)(?![A-Za-z0-9])")
+_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+
+
 @dataclass(frozen=True)
 class CheckedUpload:
     """An upload that passed the content checks."""
@@ -62,6 +74,26 @@ def safe_filename(name: str, extension: str) -> str:
     base = "".join(ch for ch in base if ch.isprintable() and ch not in '<>:"|?*').strip(". ")
     stem = base.rsplit(".", 1)[0] if "." in base else base
     return (stem[:100] or "file") + extension
+
+
+def read_capped(upload: object, max_bytes: int | None = None) -> bytes:
+    """An uploaded file's bytes, read to one byte past the limit at most: ``check_upload`` then
+    refuses an oversized file without the server ever holding all of it in memory."""
+    limit: int = max_bytes or int(getattr(settings, "ZWFW_UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return bytes(upload.read(limit + 1))  # type: ignore[attr-defined]
+
+
+def _is_zip(data: bytes) -> bool:
+    """A zip reader would open it (it looks for the end-of-directory record near the end)."""
+    return zipfile.is_zipfile(io.BytesIO(data))
+
+
+def _pdf_has_active_content(data: bytes) -> bool:
+    if _PDF_ACTIVE.search(data):
+        return True
+    if b"#" in data:  # /J#61vaScript is /JavaScript too
+        return bool(_PDF_ACTIVE.search(_PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m[1], 16)]), data)))
+    return False
 
 
 def _check_pdf(data: bytes) -> bool:
@@ -97,7 +129,7 @@ def _check_ofd(data: bytes, field: str) -> None:
             "upload.zip_bomb", _("The OFD file expands to an unreasonable size and was refused."), field
         )
     names = {i.filename for i in infos}
-    if any(n.startswith("/") or ".." in n.split("/") or "\\" in n for n in names):
+    if any(n.startswith("/") or ".." in n.split("/") or "\\" in n or ":" in n for n in names):
         raise _refuse("upload.path_traversal", _("The OFD file contains unsafe paths."), field)
     if "OFD.xml" not in names:
         raise _refuse(
@@ -122,8 +154,16 @@ def check_upload(
     if data.startswith(b"%PDF-"):
         if not _check_pdf(data):
             raise _refuse("upload.corrupt", _("The PDF file is damaged or incomplete."), field)
-        if b"PK\x03\x04" in data[:1024] or b"MZ\x90\x00" in data[:1024]:
+        if b"PK\x03\x04" in data[:1024] or b"MZ\x90\x00" in data[:1024] or _is_zip(data):
             raise _refuse("upload.polyglot", _("The file mixes several formats and was refused."), field)
+        if _pdf_has_active_content(data):
+            raise _refuse(
+                "upload.active_content",
+                _(
+                    "The PDF contains scripts or actions and was refused. Please save or scan it as a plain PDF."
+                ),
+                field,
+            )
         content_type = "application/pdf"
     elif head.startswith(b"\xff\xd8\xff"):
         if not _check_image(data):
@@ -152,6 +192,8 @@ def check_upload(
             field,
         )
     if content_type != "application/pdf" and b"%PDF-" in data[:1024]:
+        raise _refuse("upload.polyglot", _("The file mixes several formats and was refused."), field)
+    if content_type != "application/ofd" and (_HTML_MARKERS.search(data[:1024]) or _is_zip(data)):
         raise _refuse("upload.polyglot", _("The file mixes several formats and was refused."), field)
     extension = ALLOWED[content_type]
     return CheckedUpload(

@@ -6,17 +6,25 @@ they change no domain state, so they write no audit event.
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models import Case, Count, F, Min, When
+from django.db.models.functions import Greatest
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from zwfw.core.models import Region, RegionLevel
 from zwfw.core.selectors import region_list
+
+logger = logging.getLogger(__name__)
 
 # Elder-friendly mode (适老化) is remembered per browser for a year in this cookie.
 ELDER_COOKIE = "zwfw_elder"
@@ -67,14 +75,53 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+def _tasks_backlog() -> tuple[int, float | None]:
+    """Ready tasks waiting for a worker, and how long the oldest has waited (seconds)."""
+    ready = DBTaskResult.objects.ready()
+    # A delayed task (a retry with run_after) has waited only since it became due.
+    became_ready = Case(
+        When(run_after=get_date_max(), then=F("enqueued_at")),
+        default=Greatest("enqueued_at", "run_after"),
+    )
+    found = ready.aggregate(count=Count("id"), oldest=Min(became_ready))
+    oldest = found["oldest"]
+    age = max(0.0, (timezone.now() - oldest).total_seconds()) if oldest is not None else None
+    return found["count"], age
+
+
 def readyz(request: HttpRequest) -> JsonResponse:
-    """Readiness: the database answers."""
+    """Readiness: the database answers and so does the task queue (its table in that database).
+
+    503 names the failing check in ``failing``. The queue's backlog (ready tasks and the age of
+    the oldest) is reported for monitoring but never makes a web node unready: workers being
+    behind is no reason to take web traffic away from it.
+    """
+    body: dict[str, object] = {"status": "ok", "database": "ok", "tasks": "ok"}
+    failing = []
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except Exception:  # noqa: BLE001 - any failure means not ready
-        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        logger.exception("readyz: the database does not answer")
+        body["database"] = "down"
+        body["tasks"] = "unknown"
+        failing.append("database")
+    else:
+        try:
+            with transaction.atomic():  # a savepoint inside a request-wide transaction
+                count, age = _tasks_backlog()
+        except Exception:  # noqa: BLE001 - any failure means not ready
+            logger.exception("readyz: the task queue does not answer")
+            body["tasks"] = "down"
+            failing.append("tasks")
+        else:
+            body["tasks_ready"] = count
+            body["tasks_oldest_ready_seconds"] = round(age, 1) if age is not None else None
+    if failing:
+        body["status"] = "unavailable"
+        body["failing"] = failing
+        return JsonResponse(body, status=503)
+    return JsonResponse(body)
 
 
 @require_POST

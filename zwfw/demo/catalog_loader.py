@@ -234,10 +234,10 @@ def catalog_demo_load() -> str:
             _staff_user(entry.author, entry.author_name, bureau),
             _staff_user(entry.reviewer, entry.reviewer_name, bureau),
         )
-    for code, names in data.EXTRA_AGENCIES.items():
-        for name in names:
+    for code, entries in data.EXTRA_AGENCIES.items():
+        for name, kind in entries:
             if not Agency.objects.filter(region=regions[code], name=name).exists():
-                core_services.agency_create(name=name, region=regions[code])
+                core_services.agency_create(name=name, region=regions[code], kind=kind)
 
     items = _items(staff[data.PREFECTURE][0], regions[data.PREFECTURE])
     published = 0

@@ -9,10 +9,10 @@ import datetime
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
-from zwfw.cases.models import Case
+from zwfw.cases import selectors as case_selectors
 from zwfw.core.errors import NotFound, PermissionDenied
 from zwfw.core.ledger import audit_record
 from zwfw.core.models import AuditEvent, Region
@@ -24,11 +24,11 @@ router = Router(tags=["evaluations"])
 
 
 class RatingIn(Schema):
-    stage: str = "conclusion"
+    stage: str = Field("conclusion", max_length=12)
     grade: int
-    channel: str = "online"
+    channel: str = Field("online", max_length=8)
     indicators: dict[str, int] = {}
-    comment: str = ""
+    comment: str = ""  # the service keeps the first TEXT_LIMIT characters
     anonymous: bool = False
 
 
@@ -100,10 +100,9 @@ class EvaluationOut(Schema):
 @router.post("/cases/{case_id}/ratings", response={201: EvaluationOut}, auth=django_auth)
 def rate(request: HttpRequest, case_id: int, payload: RatingIn) -> Status:
     """Rate a case once at one stage (the applicant online; the clerk's tablet at the window).
-    403 ``evaluation.not_applicant`` for anyone else, 409 ``evaluation.already_rated`` the second time."""
-    case = Case.objects.filter(pk=case_id).first()
-    if case is None:
-        raise NotFound("case.not_found", _("Case not found."))
+    404 for a case outside the actor's scope (never revealing that it exists), 403
+    ``evaluation.not_applicant`` for staff who see it, 409 ``evaluation.already_rated`` the second time."""
+    case = case_selectors.case_get(actor=request.user, case_id=case_id)
     evaluation = services.evaluation_submit(actor=request.user, case=case, **payload.dict())
     return Status(201, EvaluationOut.of(evaluation))
 
@@ -304,9 +303,9 @@ def dashboard(
 
 
 class ReportIn(Schema):
-    unit: str
-    quarter: str
-    status: str
+    unit: str = Field(max_length=60)
+    quarter: str = Field(max_length=7)
+    status: str = Field(max_length=12)
     evidence: str = ""
     reasons: str = ""
 

@@ -144,6 +144,9 @@ def rate_rectification(request: HttpRequest, rectification_id: int) -> HttpRespo
     """The rater rates the rectification once."""
     try:
         rectification = selectors.rectification_get(actor=request.user, rectification_id=rectification_id)
+    except NotFound:  # someone else's: 404, as for every object outside one's scope
+        return render(request, "evaluations/not_found.html", status=404)
+    try:
         services.rectification_rate(
             actor=request.user,
             rectification=rectification,
@@ -243,6 +246,8 @@ def rectification_step(request: HttpRequest, rectification_id: int, step: str) -
         rectification = selectors.rectification_get(actor=request.user, rectification_id=rectification_id)
     except NotFound:
         return render(request, "evaluations/not_found.html", status=404)
+    if not _staff(request):  # the rater sees the loop on "my ratings", never the staff page
+        return render(request, "evaluations/forbidden.html", status=403)
     p = request.POST
     try:
         if step == "callback":

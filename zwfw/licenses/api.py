@@ -28,7 +28,7 @@ class VerifyIn(Schema):
     credential: dict[str, Any] | None = None
 
 
-class FieldOut(Schema):
+class LicenseFieldOut(Schema):
     label: str
     value: str
 
@@ -41,7 +41,7 @@ class VerifyOut(Schema):
     issuer: str
     holder_name: str
     holder_id_masked: str
-    fields: list[FieldOut]
+    fields: list[LicenseFieldOut]
     valid_from: str
     valid_until: str
     algorithm: str
@@ -58,7 +58,7 @@ def verify_out(result: selectors.Verification) -> VerifyOut:
         issuer=result.issuer_name,
         holder_name=result.holder_name,
         holder_id_masked=result.holder_id_masked,
-        fields=[FieldOut(label=label, value=value) for label, value in result.fields],
+        fields=[LicenseFieldOut(label=label, value=value) for label, value in result.fields],
         valid_from=result.valid_from,
         valid_until=result.valid_until,
         algorithm=result.algorithm,
@@ -129,7 +129,7 @@ def credential(request: HttpRequest, license_id: int) -> dict[str, Any]:
     return dict(selectors.license_get_for_holder(actor=request.user, license_id=license_id).document)
 
 
-class ReasonIn(Schema):
+class LicenseReasonIn(Schema):
     reason: str = Field(default="", max_length=2000)
 
 
@@ -146,7 +146,7 @@ def _issued(request: HttpRequest, number: str) -> License:
 
 
 @router.post("/{number}/suspend", response=StateOut, auth=django_auth)
-def suspend(request: HttpRequest, number: str, payload: ReasonIn) -> StateOut:
+def suspend(request: HttpRequest, number: str, payload: LicenseReasonIn) -> StateOut:
     """The issuing agency suspends a license (reason required)."""
     lic = services.license_suspend(
         actor=request.user, license=_issued(request, number), reason=payload.reason
@@ -155,7 +155,7 @@ def suspend(request: HttpRequest, number: str, payload: ReasonIn) -> StateOut:
 
 
 @router.post("/{number}/reinstate", response=StateOut, auth=django_auth)
-def reinstate(request: HttpRequest, number: str, payload: ReasonIn) -> StateOut:
+def reinstate(request: HttpRequest, number: str, payload: LicenseReasonIn) -> StateOut:
     """The issuing agency lifts a suspension."""
     lic = services.license_reinstate(
         actor=request.user, license=_issued(request, number), reason=payload.reason
@@ -164,7 +164,7 @@ def reinstate(request: HttpRequest, number: str, payload: ReasonIn) -> StateOut:
 
 
 @router.post("/{number}/revoke", response=StateOut, auth=django_auth)
-def revoke(request: HttpRequest, number: str, payload: ReasonIn) -> StateOut:
+def revoke(request: HttpRequest, number: str, payload: LicenseReasonIn) -> StateOut:
     """The issuing agency revokes a license (reason required; final)."""
     lic = services.license_revoke(actor=request.user, license=_issued(request, number), reason=payload.reason)
     return StateOut(number=lic.number, state=lic.state)

@@ -185,14 +185,22 @@ def license_verify(
 
 
 def licenses_of_holder(*, actor: Actor | None) -> QuerySet[License]:
-    """The licenses the actor holds (as a person, and as their enterprise's account)."""
+    """The licenses the actor holds (as a person, and as their enterprise's account); a license
+    of a bundle's child case whose bundle delivers results together appears once all concluded."""
+    from zwfw.bundles.selectors import held_result_case_ids  # bundles build on cases
+
     scope = actor_scope(actor)
     q = Q(pk__in=[])
     if scope.person_id:
         q |= Q(holder_person_id=scope.person_id)
     if scope.enterprise_id:
         q |= Q(holder_enterprise_id=scope.enterprise_id)
-    return License.objects.filter(q).select_related("license_type", "agency").order_by("-issued_at")
+    return (
+        License.objects.filter(q)
+        .exclude(case_id__in=held_result_case_ids())
+        .select_related("license_type", "agency")
+        .order_by("-issued_at")
+    )
 
 
 def license_get_for_holder(*, actor: Actor | None, license_id: int) -> License:

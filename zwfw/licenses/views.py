@@ -102,6 +102,9 @@ def my_license_share(request: HttpRequest, license_id: int) -> HttpResponse:
     """The holder grants an agency access for some days."""
     try:
         lic = selectors.license_get_for_holder(actor=request.user, license_id=license_id)
+    except NotFound:  # someone else's license: 404, as for every object outside one's scope
+        return render(request, "licenses/not_found.html", status=404)
+    try:
         agency = Agency.objects.filter(pk=int(request.POST.get("agency") or 0)).first()
         if agency is None:
             raise NotFound("license.agency_unknown", _("Choose an agency."))
@@ -121,8 +124,10 @@ def my_license_share(request: HttpRequest, license_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def my_license_grant_withdraw(request: HttpRequest, grant_id: int) -> HttpResponse:
-    """The holder withdraws a grant."""
-    grant = LicenseGrant.objects.filter(pk=grant_id).first()
+    """The holder withdraws a grant (anyone else's grant is not found, never revealing it exists)."""
+    grant = LicenseGrant.objects.filter(
+        pk=grant_id, license__in=selectors.licenses_of_holder(actor=request.user)
+    ).first()
     if grant is None:
         return render(request, "licenses/not_found.html", status=404)
     try:

@@ -17,7 +17,11 @@ from zwfw.bundles.services.definitions import (
     can_review_bundle,
     content_parse,
 )
-from zwfw.bundles.services.hooks import bundle_child_correction_requested, bundle_child_decided
+from zwfw.bundles.services.hooks import (
+    bundle_child_correction_requested,
+    bundle_child_decided,
+    bundle_delivery_check,
+)
 from zwfw.bundles.services.remote import (
     remote_intake_accept,
     remote_intake_forward,
@@ -36,6 +40,7 @@ __all__ = [
     "bundle_apply",
     "bundle_child_correction_requested",
     "bundle_child_decided",
+    "bundle_delivery_check",
     "bundle_correction_answer",
     "bundle_create",
     "bundle_update_draft",

@@ -1,7 +1,8 @@
-"""What the case engine tells the bundles: a child case concluded, or asked for corrections.
+"""What the case engine tells the bundles: a child case concluded, or asked for corrections,
+and asks them: may this child's result be delivered now?
 
-The case engine calls these at the end of its services, inside their transactions (see
-docs/bundles.md, "Wiring"). Each does nothing for a case that is not part of a bundle.
+The case engine calls these inside its services' transactions (see docs/bundles.md, "Wiring").
+Each does nothing for a case that is not part of a bundle.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from zwfw.bundles import selectors
 from zwfw.bundles.models import BundleCase, BundleChild, BundleChildState
 from zwfw.cases import services as case_services
 from zwfw.cases.models import Case, CaseMaterial, CaseState, MaterialKind, NoticeKind
+from zwfw.core.errors import Conflict
 from zwfw.core.ledger import audit_record
 from zwfw.core.models import AuditEvent
 from zwfw.identity.models import User
@@ -152,7 +154,64 @@ def bundle_child_decided(*, case: Case, actor: Actor | None = None) -> BundleCas
             action="concluded",
             payload={"states": sorted(states)},
         )
+        if selectors.version_content(bundle_case.version).result_delivery == "together":
+            ready = Case.objects.filter(
+                bundle_child__bundle_case=bundle_case, state__in=[CaseState.APPROVED, CaseState.DENIED]
+            ).order_by("number")
+            audit_record(
+                actor=actor,
+                object_type="bundle_case",
+                object_id=bundle_case.pk,
+                action="results_released",
+                payload={"cases": list(ready.values_list("number", flat=True))},
+            )
     return bundle_case
+
+
+def bundle_delivery_check(*, case: Case) -> None:
+    """Refuse to deliver a child's result before its bundle may deliver it (``case_deliver``).
+
+    A bundle that delivers results together (``result_delivery == "together"``) holds every
+    child's result, approval or denial, until all its children have concluded; then the results
+    are delivered together. Delivering one earlier is refused with ``bundles.results_together``
+    (409), telling the clerk which items are still open; nothing changes and the result stays
+    held with the case. A bundle delivering results as they come allows it at once."""
+    if case.state not in (CaseState.APPROVED, CaseState.DENIED):
+        return  # nothing to deliver yet: the case engine refuses the transition itself
+    child = _child_of(case)
+    if child is None:
+        return
+    bundle_case = child.bundle_case
+    content = selectors.version_content(bundle_case.version)
+    if content.result_delivery != "together":
+        return
+    siblings = bundle_case.children.select_related("case__implementation__item").order_by("position")
+    still_open = [c for c in siblings if c.case.state not in selectors.CONCLUDED]
+    if not still_open:
+        return
+    raise Conflict(
+        "bundles.results_together",
+        _(
+            "This case belongs to “%(bundle)s” (%(number)s), whose results are delivered together: "
+            "%(items)s not concluded yet. The result is held and delivered with the others once "
+            "every item has concluded."
+        )
+        % {
+            "bundle": content.name,
+            "number": bundle_case.number,
+            "items": "、".join(c.case.implementation.item.name for c in still_open),
+        },
+        [
+            {
+                "bundle_case": bundle_case.number,
+                "item": c.item_key,
+                "case": c.case.number,
+                "name": c.case.implementation.item.name,
+                "state": c.case.state,
+            }
+            for c in still_open
+        ],
+    )
 
 
 @transaction.atomic

@@ -238,8 +238,8 @@ def remote_intake_forward(
 ) -> RemoteIntake:
     """Region A forwards to the deciding agency: scans at once; paper originals by post (政邮合作),
     which needs the express company and tracking number."""
+    _require_receiving_clerk(actor, intake.receiving_venue)  # who may act, before the state
     intake = _lock(intake, RemoteIntakeState.RECEIVED)
-    _require_receiving_clerk(actor, intake.receiving_venue)
     paper = intake.materials.filter(kind=RemoteMaterialKind.PAPER).exists()
     if paper and not (courier.strip() and tracking_number.strip()):
         raise ValidationFailed(
@@ -287,8 +287,8 @@ def remote_intake_accept(
 ) -> Case:
     """The deciding agency accepts: its clerk files the case with the forwarded materials and
     accepts it (受理). The clock starts now, or at A's receipt if the province says so."""
+    user = _require_deciding(actor, intake, Role.WINDOW_CLERK)  # who may act, before the state
     intake = _lock(intake, RemoteIntakeState.FORWARDED)
-    user = _require_deciding(actor, intake, Role.WINDOW_CLERK)
     venue = _deciding_venue(user, intake)
     case = case_services.case_create(
         actor=user,
@@ -354,8 +354,8 @@ def remote_intake_accept(
 @transaction.atomic
 def remote_intake_return(*, actor: Actor | None, intake: RemoteIntake, reasons: str) -> RemoteIntake:
     """The deciding agency returns the application to region A, with its reasons."""
-    intake = _lock(intake, RemoteIntakeState.FORWARDED)
     user = _require_deciding(actor, intake, Role.WINDOW_CLERK, Role.REVIEWER, Role.APPROVER)
+    intake = _lock(intake, RemoteIntakeState.FORWARDED)
     if not reasons.strip():
         raise ValidationFailed(
             "bundles.remote.reason_required", _("Give the reasons."), [{"field": "reasons"}]
@@ -382,8 +382,8 @@ def remote_intake_send_result(
 ) -> RemoteIntake:
     """The deciding agency posts the result: back to the receiving venue for pickup, or to the
     applicant. The case's delivery records the express company and the tracking number."""
-    intake = _lock(intake, RemoteIntakeState.ACCEPTED)
     user = _require_deciding(actor, intake, Role.WINDOW_CLERK, Role.REVIEWER, Role.APPROVER)
+    intake = _lock(intake, RemoteIntakeState.ACCEPTED)
     if route not in ResultRoute.values:
         raise ValidationFailed("bundles.remote.invalid_route", _("Unknown route."), [{"field": "route"}])
     if intake.case is None or intake.case.state not in (CaseState.APPROVED, CaseState.DENIED):
@@ -429,8 +429,8 @@ def remote_intake_send_result(
 @transaction.atomic
 def remote_intake_result_arrived(*, actor: Actor | None, intake: RemoteIntake) -> RemoteIntake:
     """Region A records that the result arrived at its window for pickup."""
-    intake = _lock(intake, RemoteIntakeState.RESULT_SENT)
     _require_receiving_clerk(actor, intake.receiving_venue)
+    intake = _lock(intake, RemoteIntakeState.RESULT_SENT)
     previous = intake.state
     intake.state = RemoteIntakeState.RESULT_ARRIVED
     intake.result_arrived_at = timezone.now()
@@ -442,8 +442,8 @@ def remote_intake_result_arrived(*, actor: Actor | None, intake: RemoteIntake) -
 @transaction.atomic
 def remote_intake_hand_over(*, actor: Actor | None, intake: RemoteIntake, recipient: str) -> RemoteIntake:
     """Region A hands the result (or the returned application) to the applicant."""
-    intake = _lock(intake, RemoteIntakeState.RESULT_ARRIVED, RemoteIntakeState.RETURNED)
     _require_receiving_clerk(actor, intake.receiving_venue)
+    intake = _lock(intake, RemoteIntakeState.RESULT_ARRIVED, RemoteIntakeState.RETURNED)
     if not recipient.strip():
         raise ValidationFailed(
             "bundles.remote.recipient_required", _("Say who collected it."), [{"field": "recipient"}]

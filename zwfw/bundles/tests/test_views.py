@@ -116,11 +116,13 @@ def test_editor_pages(client, world, newborn, parent):
     assert created.status_code == 302
     detail = created["Location"]
     page = client.get(detail)
-    assert b'data-failure="bundles.too_few_items"' in page.content
-    assert client.post(detail, {"action": "save", "draft": "{not json"}).status_code == 422
+    assert b'data-check-code="bundles.too_few_items"' in page.content
+    json_url = f"{detail}json/"
+    assert client.post(json_url, {"draft": "{not json"}).status_code == 422
     bundle_url = f"/bundles/editor/{newborn.bundle.pk}/"
     draft = dict(newborn.bundle.draft, promised_limit=4)
-    assert client.post(bundle_url, {"action": "save", "draft": json.dumps(draft)}).status_code == 302
+    saved = client.post(f"{bundle_url}json/", {"draft": json.dumps(draft)})
+    assert saved.status_code == 302
     assert client.post(bundle_url, {"action": "submit", "reason": "缩短"}).status_code == 302
     client.force_login(catalog_reviewer(world))
     assert client.post(bundle_url, {"action": "approve"}).status_code == 302

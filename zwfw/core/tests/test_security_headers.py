@@ -49,7 +49,10 @@ def test_every_response_carries_a_strict_content_security_policy(client: Client,
 
 
 INLINE = [
-    (re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/(ld\+)?json\")[^>]*>", re.I), "inline script"),
+    (
+        re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/(ld\+)?json\")[^>]*>", re.I),
+        "inline script",
+    ),
     (re.compile(r"<style\b", re.I), "style element"),
     (re.compile(r"\sstyle=\"", re.I), "style attribute"),
     (re.compile(r"\son[a-z]+=\"", re.I), "event handler attribute"),
@@ -69,7 +72,7 @@ def test_no_template_carries_code_the_policy_would_block() -> None:
 
 
 def test_the_inline_check_catches_what_it_looks_for() -> None:
-    samples = ['<script>alert(1)</script>', "<style>p{}</style>", '<p style="x">', '<a onclick="x">']
+    samples = ["<script>alert(1)</script>", "<style>p{}</style>", '<p style="x">', '<a onclick="x">']
     for sample in samples:
         assert any(pattern.search(sample) for pattern, _what in INLINE), sample
     assert not any(p.search('<script src="/static/js/zwfw.js" defer></script>') for p, _w in INLINE)

@@ -6,6 +6,7 @@ import csv
 from collections import Counter
 
 import pytest
+from django.http import HttpRequest
 
 from zwfw.catalog import checks, lists, services
 from zwfw.catalog import demo_items as data
@@ -167,6 +168,26 @@ def test_demo_data_facts_hold(loaded):
     # the newborn bundle's items are all published in 景洪市
     bundle = jinghong.filter(item__base_code__in=data.BUNDLE_NEWBORN, status=ImplementationStatus.PUBLISHED)
     assert bundle.count() == len(data.BUNDLE_NEWBORN)
+    # so are those of 企业开办一件事 and 不动产登记一件事, with the tax bureau (vertical) and the
+    # housing fund centre's branch (a public institution) as their agencies
+    for members in (data.BUNDLE_BUSINESS, data.BUNDLE_PROPERTY):
+        published = jinghong.filter(item__base_code__in=members, status=ImplementationStatus.PUBLISHED)
+        assert published.count() == len(members)
+    agencies = dict(
+        jinghong.filter(item__base_code__in=("DEMO-GG-0017", "DEMO-GG-0019")).values_list(
+            "item__base_code", "agency__name"
+        )
+    )
+    assert agencies == {
+        "DEMO-GG-0017": "国家税务总局景洪市税务局",
+        "DEMO-GG-0019": "西双版纳傣族自治州住房公积金管理中心景洪管理部",
+    }
+    fund = Implementation.objects.get(code="DEMO-GG-0019-532801").agency
+    assert fund.kind == "public_institution"
+    # nothing is charged for the new 企业开办 items; the seal filing is a power with a list entry
+    for base_code in ("DEMO-BA-0003", "DEMO-GG-0017", "DEMO-GG-0019"):
+        content = Implementation.objects.get(code=f"{base_code}-532801").current_version.content
+        assert not content["charged"] and not content["fees"]
     # every entry of the demo 权责清单 is a demo item's name, its parent's, or one of two non-catalog powers
     names = set(ServiceItem.objects.values_list("name", flat=True))
     with DEMO_LIST_FILE.open(encoding="utf-8") as handle:
@@ -180,7 +201,9 @@ def test_catalog_demo_accounts_can_log_in(loaded, client):
     accounts = catalog_demo_accounts()
     assert {a.username for a in accounts} >= {"catalog_pref", "catalog_reviewer", "catalog_mh", "catalog_ml"}
     for account in accounts:
-        assert client.login(username=account.username, password=DEMO_PASSWORD), account.username
+        assert client.login(request=HttpRequest(), username=account.username, password=DEMO_PASSWORD), (
+            account.username
+        )
 
 
 def test_the_loader_needs_the_base_demo():

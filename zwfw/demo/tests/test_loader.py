@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.http import HttpRequest
 
 from zwfw.core.ledger import ledger_verify
 from zwfw.core.models import Agency, AuditEvent, Region, RegionLevel, Venue, Window
@@ -43,7 +44,9 @@ def test_every_role_has_a_demo_account_that_can_log_in(client):
     roles = set(StaffMembership.objects.values_list("role", flat=True))
     assert roles == set(Role.values)
     for account in demo_accounts():
-        assert client.login(username=account.username, password=DEMO_PASSWORD), account.username
+        assert client.login(request=HttpRequest(), username=account.username, password=DEMO_PASSWORD), (
+            account.username
+        )
     assert Person.objects.count() >= 2 and Enterprise.objects.count() >= 1
 
 

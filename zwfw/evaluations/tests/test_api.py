@@ -1,5 +1,6 @@
-"""Evaluation API: 403 for anyone but the applicant, 409 for a second rating, the loop over
-JSON, the public figures, and the national push with retries and idempotency keys."""
+"""Evaluation API: 404 for anyone outside the case, 403 for staff who are not the applicant, 409
+for a second rating, the loop over JSON, the public figures, and the national push with retries
+and idempotency keys."""
 
 from __future__ import annotations
 
@@ -26,7 +27,9 @@ def test_rating_over_the_api_refuses_others_and_a_second_rating(desk):
     url = f"/api/v1/evaluations/cases/{case.pk}/ratings"
     assert Client().post(url, {"grade": 5}, content_type=J).status_code == 401
     other = _client(desk.other_citizen).post(url, {"grade": 1}, content_type=J)
-    assert other.status_code == 403 and other.json()["code"] == "evaluation.not_applicant"
+    assert other.status_code == 404 and other.json()["code"] == "case.not_found"  # never 403: no hint
+    staff = _client(desk.reviewer).post(url, {"grade": 1}, content_type=J)  # sees the case, not its rater
+    assert staff.status_code == 403 and staff.json()["code"] == "evaluation.not_applicant"
     citizen = _client(desk.citizen)
     assert citizen.post(url, {"grade": "x"}, content_type=J).status_code == 422
     first = citizen.post(url, {"grade": 1, "comment": "慢", "indicators": {"overall": 1}}, content_type=J)

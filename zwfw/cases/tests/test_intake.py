@@ -1,0 +1,194 @@
+"""Online intake (``case_apply_idempotent``): what its fast path must never trade away.
+
+Every file is on disk (fsynced, with its directory) before the case naming it commits; a
+submission that fails leaves neither rows nor files; concurrent submissions get distinct,
+gap-free numbers; the first ledger event verifies; the per-process version cache follows a new
+publication.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from django.db import connection, connections
+
+from zwfw.cases import services
+from zwfw.cases.models import Case, CaseMaterial
+from zwfw.cases.tests.factories import PDF, case_content, png
+from zwfw.catalog import services as catalog_services
+from zwfw.catalog.models import Implementation, MaterialRequirement
+from zwfw.core import durable
+from zwfw.core.errors import NotFound, ValidationFailed
+from zwfw.core.ledger import ledger_verify
+from zwfw.core.models import AuditChainHead, AuditEvent
+from zwfw.identity.models import User
+
+
+def _materials() -> list[dict[str, object]]:
+    return [
+        {"requirement_key": "application", "content": PDF, "filename": "申请书.pdf"},
+        {"requirement_key": "licence", "content": PDF + b"\n", "filename": "执照.pdf"},
+        {"requirement_key": "floor-plan", "content": png(), "filename": "平面图.png"},
+    ]
+
+
+def _apply(desk, key: str, **overrides) -> tuple[Case, bool]:
+    arguments = {
+        "actor": desk.citizen,
+        "implementation_id": desk.impl.pk,
+        "idempotency_key": key,
+        "materials": _materials(),
+    }
+    arguments.update(overrides)
+    return services.case_apply_idempotent(**arguments)
+
+
+def _files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file())
+
+
+@pytest.fixture
+def media(settings, tmp_path) -> Path:
+    settings.MEDIA_ROOT = str(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.django_db
+def test_each_file_and_its_directory_are_synced_inside_the_submitting_transaction(desk, media, monkeypatch):
+    synced: list[str] = []
+    real_fsync, real_wait = durable._fsync, durable.Syncing.wait
+    waits_in_transaction: list[bool] = []
+
+    def fsync(path: str) -> None:
+        real_fsync(path)
+        synced.append(path)
+
+    def wait(self) -> None:
+        real_wait(self)
+        waits_in_transaction.append(connection.in_atomic_block)
+
+    monkeypatch.setattr(durable, "_fsync", fsync)
+    monkeypatch.setattr(durable.Syncing, "wait", wait)
+    case, created = _apply(desk, "durable-1")
+    assert created
+    stored = list(CaseMaterial.objects.filter(case=case).values_list("file", "sha256"))
+    assert len(stored) == 3
+    paths = [str(media / name) for name, _sha in stored]
+    assert set(paths) <= set(synced)
+    assert {str(Path(p).parent) for p in paths} <= set(synced)  # the new names in the directory
+    assert waits_in_transaction and all(waits_in_transaction)  # waited for before COMMIT
+    for name, sha in stored:
+        assert hashlib.sha256((media / name).read_bytes()).hexdigest() == sha
+    assert sorted(str(p) for p in _files(media)) == sorted(paths)
+
+
+@pytest.mark.django_db
+def test_a_submission_that_fails_in_its_transaction_leaves_no_rows_and_no_files(desk, media, monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("ledger unavailable")
+
+    monkeypatch.setattr(services, "audit_first_rows", broken)  # after the number and the files
+    with pytest.raises(RuntimeError):
+        _apply(desk, "fails-1")
+    assert not Case.objects.exists() and not CaseMaterial.objects.exists()
+    assert not AuditEvent.objects.filter(object_type="case").exists()
+    assert _files(media) == []
+
+
+@pytest.mark.django_db
+def test_refused_input_writes_nothing(desk, media):
+    with pytest.raises(ValidationFailed) as missing:
+        _apply(desk, "missing-1", materials=_materials()[:1])
+    assert missing.value.code == "case.materials_missing"
+    with pytest.raises(ValidationFailed) as bad:
+        _apply(
+            desk, "bad-1", materials=[*_materials()[:2], {"requirement_key": "floor-plan", "content": b"MZ"}]
+        )
+    assert bad.value.code == "upload.type_refused"
+    with pytest.raises(ValidationFailed) as no_key:
+        _apply(desk, "  ")
+    assert no_key.value.code == "case.idempotency_key_required"
+    Implementation.objects.filter(pk=desk.impl.pk).update(status="cancelled")
+    with pytest.raises(NotFound) as gone:
+        _apply(desk, "gone-1")
+    assert gone.value.code == "catalog.guide_not_found"
+    assert not Case.objects.exists() and _files(media) == []
+
+
+@pytest.mark.django_db
+def test_the_submission_event_starts_a_verified_chain_naming_number_and_files(desk, media):
+    case, _created = _apply(desk, "ledger-1")
+    event = AuditEvent.objects.get(chain=f"case:{case.pk}")
+    assert event.seq == 1 and event.action == "submit"
+    assert event.payload["number"] == case.number
+    assert event.payload["materials"] == dict(
+        CaseMaterial.objects.filter(case=case).values_list("requirement_key", "sha256")
+    )
+    head = AuditChainHead.objects.get(chain=f"case:{case.pk}")
+    assert (head.seq, head.hash) == (1, event.hash)
+    assert [str(p) for p in ledger_verify()] == []
+    again, created = _apply(desk, "ledger-1")  # a retry changes nothing
+    assert (again.pk, created) == (case.pk, False)
+    assert AuditEvent.objects.filter(chain=f"case:{case.pk}").count() == 1
+    assert len(_files(media)) == 3
+
+
+@pytest.mark.django_db
+def test_the_answer_carries_what_the_case_screens_show(desk, media):
+    case, _created = _apply(desk, "answer-1")
+    stored = Case.objects.select_related("implementation__item", "agency", "version").get(pk=case.pk)
+    assert case.implementation.item.name == stored.implementation.item.name
+    assert case.agency.name == stored.agency.name
+    assert case.version.number == stored.version.number
+    assert case.number == stored.number and case.lookup_code == stored.lookup_code
+    assert [m.pk for m in case.prefetched_materials] == sorted(
+        CaseMaterial.objects.filter(case=case).values_list("pk", flat=True)
+    )
+
+
+@pytest.mark.django_db
+def test_a_new_publication_is_applied_under_at_once(desk, media, world):
+    _apply(desk, "v1")  # the first version is now cached in this process
+    draft = case_content()
+    draft["materials"].append({"key": "permit", "name": "卫生许可", "necessity": "required"})
+    impl = Implementation.objects.get(pk=desk.impl.pk)
+    catalog_services.implementation_update_draft(
+        actor=world.catalog_admin_jh, implementation=impl, draft=draft
+    )
+    adjustment = catalog_services.adjustment_submit(
+        actor=world.catalog_admin_jh, implementation=impl, kind="change", reason="新增材料"
+    )
+    reviewer = User.objects.get(username="catalog_reviewer")
+    catalog_services.adjustment_approve(actor=reviewer, adjustment=adjustment)
+    catalog_services.adjustment_publish(actor=reviewer, adjustment=adjustment)
+    assert MaterialRequirement.objects.filter(version__implementation=impl, key="permit").exists()
+    with pytest.raises(ValidationFailed) as missing:
+        _apply(desk, "v2")
+    assert missing.value.code == "case.materials_missing"
+    assert [d["field"] for d in missing.value.details] == ["materials.permit"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_submissions_get_distinct_gap_free_numbers_and_retries_leave_no_files(desk, media):
+    start = threading.Barrier(12)
+
+    def submit(i: int) -> tuple[str, bool]:
+        try:
+            start.wait()
+            case, created = _apply(desk, f"k-{i % 6}")  # every key sent twice at once
+            return case.number, created
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        results = list(pool.map(submit, range(12)))
+    assert sum(created for _n, created in results) == 6
+    numbers = sorted({n for n, _c in results})
+    assert len(numbers) == 6 == Case.objects.count()
+    assert [int(n.rsplit("-", 1)[1]) for n in numbers] == [1, 2, 3, 4, 5, 6]
+    names = sorted(CaseMaterial.objects.values_list("file", flat=True))
+    assert sorted(str(p.relative_to(media)) for p in _files(media)) == names  # no orphan files
