@@ -132,3 +132,12 @@ def _ledger_triggers_on_sqlite(request):
     yield
     if transactional:
         ledger_triggers.remove(connection)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: throttles (status lookup) count per test, not per run."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -20,6 +20,8 @@ from zwfw.cases.states import allowed_actions
 from zwfw.catalog.selectors import published_get
 from zwfw.core.errors import NotFound, ValidationFailed
 from zwfw.core.models import Venue
+from zwfw.core.request_context import client_ip
+from zwfw.core.schemas import ErrorOut
 from zwfw.core.uploads import read_capped
 from zwfw.identity.models import Person
 
@@ -286,10 +288,10 @@ def case_list(
     ]
 
 
-@router.get("/lookup", response=LookupOut, auth=None)
+@router.get("/lookup", response={200: LookupOut, 429: ErrorOut}, auth=None)
 def lookup(request: HttpRequest, number: str, code: str) -> LookupOut:
     """Status by case number and the code on the acceptance notice (no account needed)."""
-    case = selectors.case_lookup(number=number, code=code)
+    case = selectors.case_lookup(number=number, code=code, client=client_ip(request) or "unknown")
     return LookupOut(
         number=case.number,
         state=case.state,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import hmac
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,7 +13,7 @@ from django.utils.translation import gettext as _
 from zwfw.cases.models import Case, CaseState
 from zwfw.cases.states import CLOCK_STATES
 from zwfw.core.calendar import add_working_days
-from zwfw.core.errors import NotFound
+from zwfw.core.errors import NotFound, TooManyRequests
 from zwfw.identity.models import Role
 from zwfw.identity.selectors import Actor, actor_scope, role_region_prefixes
 
@@ -83,9 +85,47 @@ def case_queue(queryset: QuerySet[Case], queue: str, *, today: datetime.date | N
     raise ValueError(queue)
 
 
-def case_lookup(*, number: str, code: str) -> Case:
-    """Status lookup without an account: the case number plus the code printed on its notice."""
+# The status lookup refuses an address for LOOKUP_BLOCK_SECONDS after LOOKUP_MAX_FAILURES failed
+# lookups within LOOKUP_WINDOW_SECONDS. Counted in Django's default cache: give every web host the
+# same shared cache (Redis or the database) in production, or the limit is per process.
+LOOKUP_MAX_FAILURES = 5
+LOOKUP_WINDOW_SECONDS = 600
+LOOKUP_BLOCK_SECONDS = 600
+
+
+def _lookup_keys(client: str) -> tuple[str, str]:
+    return f"zwfw:case-lookup:fail:{client}", f"zwfw:case-lookup:block:{client}"
+
+
+def _lookup_failed(client: str) -> None:
+    """Count a failed lookup; the fifth within the window blocks the address for a while."""
+    fails_key, block_key = _lookup_keys(client)
+    cache.add(fails_key, 0, LOOKUP_WINDOW_SECONDS)
+    try:
+        fails = cache.incr(fails_key)
+    except ValueError:  # expired between add and incr
+        cache.set(fails_key, 1, LOOKUP_WINDOW_SECONDS)
+        fails = 1
+    if fails >= LOOKUP_MAX_FAILURES:
+        cache.set(block_key, 1, LOOKUP_BLOCK_SECONDS)
+        cache.delete(fails_key)
+
+
+def case_lookup(*, number: str, code: str, client: str | None) -> Case:
+    """Status lookup without an account: the case number plus the code printed on its notice.
+
+    ``client`` is the caller's address (``None`` only for trusted internal callers): a client
+    that fails too often is refused with 429 for a while, whatever it sends, so the 6-digit code
+    cannot be guessed against sequential case numbers.
+    """
+    if client is not None and cache.get(_lookup_keys(client)[1]):
+        raise TooManyRequests(
+            "case.lookup_throttled", _("Too many failed lookups from this address. Please try again later.")
+        )
     case = Case.objects.filter(number=number.strip()).select_related("implementation__item", "agency").first()
-    if case is None or not case.lookup_code or case.lookup_code != code.strip():
+    given = code.strip().encode()
+    if case is None or not case.lookup_code or not hmac.compare_digest(case.lookup_code.encode(), given):
+        if client is not None:
+            _lookup_failed(client)
         raise NotFound("case.lookup_failed", _("No case matches this number and code."))
     return case

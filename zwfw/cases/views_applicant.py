@@ -16,7 +16,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -51,7 +50,7 @@ from zwfw.cases.models import (
 from zwfw.cases.states import OPEN_STATES, allowed_actions
 from zwfw.catalog.models import Implementation
 from zwfw.catalog.selectors import published_get
-from zwfw.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from zwfw.core.errors import Conflict, DomainError, NotFound, TooManyRequests, ValidationFailed
 from zwfw.core.models import AuditEvent
 from zwfw.core.request_context import client_ip
 from zwfw.identity.models import User
@@ -61,11 +60,6 @@ SUPPLY_STATES = frozenset(
     {CaseState.ACCEPTED, CaseState.UNDER_REVIEW, CaseState.SUSPENDED, CaseState.APPROVED}
 )
 RESULT_STATES = frozenset({CaseState.DELIVERED, CaseState.CLOSED})
-# The status lookup refuses an address for LOOKUP_BLOCK_SECONDS after LOOKUP_MAX_FAILURES failed
-# lookups within LOOKUP_WINDOW_SECONDS (Django's default cache: per process; see docs/applying.md).
-LOOKUP_MAX_FAILURES = 5
-LOOKUP_WINDOW_SECONDS = 600
-LOOKUP_BLOCK_SECONDS = 600
 MIN_ONLINE_DEPTH = 3  # Ⅲ 网上受理 and Ⅳ 全程网办 can be applied for online
 
 
@@ -682,30 +676,6 @@ def withdraw(request: HttpRequest, case_id: int) -> HttpResponse:
 # --- status lookup without an account ----------------------------------------------------------
 
 
-def _lookup_keys(request: HttpRequest) -> tuple[str, str]:
-    ip = client_ip(request) or "unknown"
-    return f"zwfw:case-lookup:fail:{ip}", f"zwfw:case-lookup:block:{ip}"
-
-
-def lookup_blocked(request: HttpRequest) -> bool:
-    """True while this address is refused after too many failed lookups."""
-    return bool(cache.get(_lookup_keys(request)[1]))
-
-
-def lookup_failed(request: HttpRequest) -> None:
-    """Count a failed lookup; the fifth within ten minutes blocks the address for ten minutes."""
-    fails_key, block_key = _lookup_keys(request)
-    cache.add(fails_key, 0, LOOKUP_WINDOW_SECONDS)
-    try:
-        fails = cache.incr(fails_key)
-    except ValueError:  # expired between add and incr
-        cache.set(fails_key, 1, LOOKUP_WINDOW_SECONDS)
-        fails = 1
-    if fails >= LOOKUP_MAX_FAILURES:
-        cache.set(block_key, 1, LOOKUP_BLOCK_SECONDS)
-        cache.delete(fails_key)
-
-
 @require_http_methods(["GET", "POST"])
 def status_lookup(request: HttpRequest) -> HttpResponse:
     """Status by case number and the 6-digit code, for applicants without an account."""
@@ -713,16 +683,17 @@ def status_lookup(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "outcome": ""}
     status = 200
     if request.method == "POST":
-        if lookup_blocked(request):
-            context["outcome"] = "throttled"
-            return render(request, "cases/applicant/lookup.html", context, status=429)
         if form.is_valid():
             try:
                 case = selectors.case_lookup(
-                    number=form.cleaned_data["number"], code=form.cleaned_data["code"]
+                    number=form.cleaned_data["number"],
+                    code=form.cleaned_data["code"],
+                    client=client_ip(request) or "unknown",
                 )
+            except TooManyRequests:
+                context["outcome"] = "throttled"
+                return render(request, "cases/applicant/lookup.html", context, status=429)
             except NotFound:
-                lookup_failed(request)
                 context["outcome"] = "failed"
             else:
                 context.update(

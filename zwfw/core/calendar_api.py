@@ -25,18 +25,11 @@ from zwfw.core.calendar import (
     parse_iso_date,
 )
 from zwfw.core.errors import ValidationFailed
+from zwfw.core.schemas import ErrorOut
 
 router = Router(tags=["calendar"])
 
 _INTEGER = re.compile(r"[+-]?[0-9]+")
-
-
-class CalendarErrorOut(Schema):
-    """The platform's error body."""
-
-    code: str
-    message: str
-    details: list[dict[str, str]] | None = None
 
 
 class CalendarAddOut(Schema):
@@ -103,7 +96,7 @@ class _Problems:
 
 @router.get(
     "/add",
-    response={200: CalendarAddOut, 422: CalendarErrorOut},
+    response={200: CalendarAddOut, 422: ErrorOut},
     summary="Due date of a time limit",
     auth=None,
 )
@@ -182,7 +175,7 @@ def calendar_add(
 
 @router.get(
     "/between",
-    response={200: CalendarBetweenOut, 422: CalendarErrorOut},
+    response={200: CalendarBetweenOut, 422: ErrorOut},
     summary="Working days between two dates",
     auth=None,
 )

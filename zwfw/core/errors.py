@@ -48,6 +48,12 @@ class Conflict(DomainError):
     status = 409
 
 
+class TooManyRequests(DomainError):
+    """The client has been refused for a while after too many failed attempts."""
+
+    status = 429
+
+
 class NotAuthenticated(DomainError):
     """The action needs a logged-in user."""
 

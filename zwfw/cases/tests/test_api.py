@@ -83,6 +83,27 @@ def test_online_journey_over_the_api(client, desk):
 
 
 @pytest.mark.django_db
+def test_the_api_lookup_shares_the_pages_throttle(client, desk):
+    from zwfw.cases.selectors import LOOKUP_MAX_FAILURES
+
+    client.force_login(desk.citizen)
+    case = Case.objects.get(pk=_apply(client, desk, "k-lookup").json()["id"])
+    url = f"/api/v1/cases/lookup?number={case.number}&code="
+    wrong = "000000" if case.lookup_code != "000000" else "111111"
+    anonymous = Client(REMOTE_ADDR="203.0.113.20")
+    for _ in range(LOOKUP_MAX_FAILURES):
+        assert anonymous.get(url + wrong).status_code == 404
+    blocked = anonymous.get(url + case.lookup_code)
+    assert blocked.status_code == 429 and blocked.json()["code"] == "case.lookup_throttled"
+    assert "请稍后再试" in blocked.json()["message"]
+    # the page refuses the same address too: one counter for both doors
+    page = anonymous.post("/cases/status/", {"number": case.number, "code": case.lookup_code})
+    assert page.status_code == 429
+    other = Client(REMOTE_ADDR="203.0.113.21")
+    assert other.get(url + case.lookup_code).status_code == 200
+
+
+@pytest.mark.django_db
 def test_scope_and_roles(client, desk):
     client.force_login(desk.citizen)
     case_id = _apply(client, desk, "k-2").json()["id"]

@@ -106,3 +106,15 @@ def test_pages_outside_the_api_keep_their_html_errors(client: Client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert not response["Content-Type"].startswith("application/json")
+
+
+def test_the_openapi_document_is_built_once_per_process(client) -> None:
+    from zwfw.api import api
+
+    first = client.get("/api/v1/openapi.json")
+    assert first.status_code == 200
+    assert api.get_openapi_schema(path_prefix="/api/v1/") is api.get_openapi_schema(path_prefix="/api/v1/")
+    assert client.get("/api/v1/openapi.json").json() == first.json()
+    # the throttled lookup declares its 429 with the shared error body
+    lookup = first.json()["paths"]["/api/v1/cases/lookup"]["get"]["responses"]
+    assert lookup["429"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut")
