@@ -228,7 +228,8 @@ ZWFW_NOTIFY_WEBHOOK_TIMEOUT = env.int("ZWFW_NOTIFY_WEBHOOK_TIMEOUT", default=10)
 # The platform's public address, for links and identifiers made outside a request (tasks, pushes).
 ZWFW_PUBLIC_BASE_URL = env.str("ZWFW_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 
-# Mounts /api/v1/bench/floor for bench/intake.py. Never enable in production.
+# Mounts /api/v1/bench/floor for bench/intake.py and answers the local stand-in of the national
+# rating endpoint (/api/v1/evaluations/national-test). Never enable in production.
 ZWFW_BENCH_ENDPOINTS = env.bool("ZWFW_BENCH_ENDPOINTS", default=False)
 
 # The ledger writes a checkpoint over all chains at most this often (seconds).

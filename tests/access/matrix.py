@@ -628,6 +628,6 @@ MATRIX: dict[str, Route] = {
         data={"unit": "@plan_unit", "quarter": "@quarter", "status": "done"},
     ),
     "POST /api/v1/evaluations/national-test": api(
-        PUBLIC, note="local stand-in for the national endpoint (see docs/security.md)"
+        PUBLIC, allow=HIDDEN, note="test stand-in: 404 unless ZWFW_BENCH_ENDPOINTS (docs/security.md)"
     ),
 }

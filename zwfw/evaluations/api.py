@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -352,7 +353,13 @@ def plan_report(request: HttpRequest, number: int, payload: ReportIn) -> Status:
 @router.post("/national-test", response={200: dict[str, object]})
 def national_test(request: HttpRequest) -> dict[str, object]:
     """A local stand-in for the national 好差评 endpoint: records each delivery by its
-    Idempotency-Key and reports a repeated key as a duplicate (for demos and tests)."""
+    Idempotency-Key and reports a repeated key as a duplicate (for benchmarks and tests).
+
+    It appends to the ledger for anyone who calls it, so it answers 404 unless
+    ``ZWFW_BENCH_ENDPOINTS`` is on (never in production).
+    """
+    if not settings.ZWFW_BENCH_ENDPOINTS:
+        raise NotFound("not_found", _("Not found."))
     key = request.headers.get("Idempotency-Key", "")[:100]
     seen = AuditEvent.objects.filter(chain="national_rating_receipt:0", payload__key=key).exists()
     if not seen and key:

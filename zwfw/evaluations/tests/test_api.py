@@ -122,6 +122,7 @@ def test_national_push_retries_with_one_idempotency_key(desk, monkeypatch):
     assert actions == ["enqueued", "skipped", "attempt", "delivered", "duplicate"]
 
 
+@override_settings(ZWFW_BENCH_ENDPOINTS=True)
 def test_local_national_endpoint_deduplicates_by_key():
     client = Client()
     first = client.post(
@@ -132,3 +133,12 @@ def test_local_national_endpoint_deduplicates_by_key():
     ).json()
     assert first == {"accepted": True, "duplicate": False} and again["duplicate"] is True
     assert client.post("/api/v1/evaluations/national-test", {}, content_type=J).json()["accepted"] is False
+
+
+def test_local_national_endpoint_is_absent_unless_bench_endpoints_are_on():
+    before = AuditEvent.objects.count()
+    answer = Client().post(
+        "/api/v1/evaluations/national-test", {}, content_type=J, HTTP_IDEMPOTENCY_KEY="k1"
+    )
+    assert answer.status_code == 404 and answer.json()["code"] == "not_found"
+    assert AuditEvent.objects.count() == before
