@@ -14,6 +14,13 @@ zwfw_venv() {
   local want
   want="$( (cat "$root/pyproject.toml" "$root/requirements.lock"; echo "$extras") | sha256sum | cut -c1-16)"
   local stamp="$venv/.zwfw-installed"
+  # A venv installed with the dev extras also serves the plain install (scripts/demo, scripts/serve):
+  # do not reinstall back and forth between scripts/test and the others.
+  local with_dev
+  with_dev="$( (cat "$root/pyproject.toml" "$root/requirements.lock"; echo dev) | sha256sum | cut -c1-16)"
+  if [ -z "$extras" ] && [ -f "$stamp" ] && grep -qx "$with_dev" "$stamp"; then
+    want="$with_dev"
+  fi
   if [ ! -f "$stamp" ] || ! grep -qx "$want" "$stamp"; then
     echo "==> installing packages into .venv${extras:+ (with $extras)}"
     "$venv/bin/python" -m pip install --quiet --upgrade pip

@@ -21,8 +21,8 @@ from stdnum.cn import uscc
 
 from zwfw.cases import services
 from zwfw.cases.models import Case, CaseMaterial, CaseState, DeliveryMethod, MaterialKind
-from zwfw.cases.tests.factories import PDF, png, publish
 from zwfw.cases.selectors import LOOKUP_MAX_FAILURES
+from zwfw.cases.tests.factories import PDF, png, publish
 from zwfw.cases.views_applicant import case_timeline
 from zwfw.catalog.models import CatalogFile
 from zwfw.core.models import AuditEvent

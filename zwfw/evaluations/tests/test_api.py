@@ -137,8 +137,6 @@ def test_local_national_endpoint_deduplicates_by_key():
 
 def test_local_national_endpoint_is_absent_unless_bench_endpoints_are_on():
     before = AuditEvent.objects.count()
-    answer = Client().post(
-        "/api/v1/evaluations/national-test", {}, content_type=J, HTTP_IDEMPOTENCY_KEY="k1"
-    )
+    answer = Client().post("/api/v1/evaluations/national-test", {}, content_type=J, HTTP_IDEMPOTENCY_KEY="k1")
     assert answer.status_code == 404 and answer.json()["code"] == "not_found"
     assert AuditEvent.objects.count() == before
