@@ -40,10 +40,12 @@ import statistics  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from typing import Any, TypeVar  # noqa: E402
-from urllib.parse import urlsplit, urlunsplit  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench._pg import ensure_database  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zwfw.settings")
 
 GENERATOR_VERSION = "1"
@@ -270,23 +272,6 @@ def choose_database(quick: bool) -> tuple[str, bool]:
         raise SystemExit("bench/catalog.py measures PostgreSQL: set DATABASE_URL=postgres://…")
     ensure_database(url)
     return url, owned
-
-
-def ensure_database(url: str, *, drop: bool = False) -> None:
-    """Create the database of ``url`` if it does not exist (``drop``: recreate it)."""
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists and drop:
-            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-            exists = None
-        if not exists:
-            print(f"creating database {name}")
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def marker_get() -> str | None:
