@@ -228,6 +228,10 @@ ZWFW_NOTIFY_WEBHOOK_TIMEOUT = env.int("ZWFW_NOTIFY_WEBHOOK_TIMEOUT", default=10)
 # The platform's public address, for links and identifiers made outside a request (tasks, pushes).
 ZWFW_PUBLIC_BASE_URL = env.str("ZWFW_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 
+# Load the URL configuration and the search dictionary when zwfw.wsgi is imported (gunicorn
+# --preload), before a worker takes requests: see zwfw/wsgi.py. On under settings_production.
+ZWFW_WARM_START = env.bool("ZWFW_WARM_START", default=False)
+
 # Mounts /api/v1/bench/floor for bench/intake.py and answers the local stand-in of the national
 # rating endpoint (/api/v1/evaluations/national-test). Never enable in production.
 ZWFW_BENCH_ENDPOINTS = env.bool("ZWFW_BENCH_ENDPOINTS", default=False)

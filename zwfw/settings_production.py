@@ -38,6 +38,7 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 ZWFW_API_DOCS = env.bool("ZWFW_API_DOCS", default=False)
+ZWFW_WARM_START = env.bool("ZWFW_WARM_START", default=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

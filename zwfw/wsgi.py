@@ -13,7 +13,10 @@ def _warm() -> None:
     (every view and API schema) and the search tokenizer (jieba's dictionary). Seconds of CPU
     each; on a busy host a first search took longer than gunicorn's 30 s timeout, so workers were
     killed and restarted in a loop. With ``gunicorn --preload`` (scripts/serve) the master does it
-    once and the workers share it. No database connection is left open for the forks to share."""
+    once and the workers share it. No database connection is left open for the forks to share.
+
+    On in production (``ZWFW_WARM_START``, default on under ``settings_production``); off in the
+    demo and the benchmarks' servers, where it would only delay every start by seconds."""
     from django.db import connections
     from django.urls import get_resolver
 
@@ -24,4 +27,7 @@ def _warm() -> None:
     connections.close_all()
 
 
-_warm()
+from django.conf import settings  # noqa: E402 - read once the application has set Django up
+
+if settings.ZWFW_WARM_START:
+    _warm()

@@ -319,6 +319,7 @@ class NotifyBackend:
     recipient has no address of its kind; it may raise (the dispatcher logs and goes on)."""
 
     name = "base"
+    uses_ref = False  # True when sending keys on Message.ref (which costs a query to compute)
 
     def send(self, message: Message, recipient: Recipient) -> bool:
         """Send one message to one recipient."""
@@ -429,6 +430,11 @@ def notification_key(message: Message, recipient: Recipient) -> str:
     return hashlib.sha256(body.encode()).hexdigest()
 
 
+def _refs_needed() -> bool:
+    """Whether a configured sender uses ``Message.ref`` (the webhook's idempotency key does)."""
+    return any(backend.uses_ref for backend in backends())
+
+
 class WebhookBackend(NotifyBackend):
     """POSTs each message, as JSON, to ``ZWFW_NOTIFY_WEBHOOK_URL`` (a province's message centre
     that texts, mails or pushes it on), one request per recipient, with an ``Idempotency-Key``
@@ -436,6 +442,7 @@ class WebhookBackend(NotifyBackend):
     A network error or a non-2xx answer raises (the dispatcher logs it)."""
 
     name = "webhook"
+    uses_ref = True
 
     def send(self, message: Message, recipient: Recipient) -> bool:
         """Deliver the message to the webhook."""
@@ -640,8 +647,8 @@ def notify_case_event(
             ctx = event_context(case, event, today=today)
             ctx.update(context or {})
             recipients = case_event_recipients(case, event, cache=cache)
-            if ref is None:
-                ref = occurrence_ref(case, event, today=today)
+            if ref is None:  # one more query: only when a configured sender keys on it
+                ref = occurrence_ref(case, event, today=today) if _refs_needed() else ""
             return notify(case=case, event=event, recipients=recipients, context=ctx, ref=ref)
     except Exception:
         logger.exception("notification of %s on case %s could not be prepared", event, case.pk)

@@ -8,8 +8,8 @@ user, when the request has already looked the user up: the filter itself never q
 
 :class:`AccessLogMiddleware` writes one ``zwfw.access`` line per request: method, path (never the
 query string, which can carry search terms or identifiers), status and duration.
-:class:`GunicornLogger` gives gunicorn's own messages (start, worker boot, timeouts) the same
-JSON shape (``gunicorn --logger-class zwfw.core.logging.GunicornLogger``).
+:class:`zwfw.core.gunicorn_logger.GunicornLogger` gives gunicorn's own messages (start, worker
+boot, timeouts) the same JSON shape; it lives apart so that only gunicorn imports gunicorn.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import SimpleLazyObject, empty
-from gunicorn import glogging
 from pythonjsonlogger.json import JsonFormatter as _BaseJsonFormatter
 
 if TYPE_CHECKING:  # settings.py imports this module: keep its imports light
@@ -145,15 +144,3 @@ class AccessLogMiddleware:
             return response
         finally:
             _request.reset(token)
-
-
-class GunicornLogger(glogging.Logger):
-    """gunicorn's logger with its error and access lines in the JSON shape above."""
-
-    def setup(self, cfg: Any) -> None:
-        super().setup(cfg)
-        formatter = JsonFormatter()
-        for log in (self.error_log, self.access_log):
-            for handler in log.handlers:
-                if getattr(handler, "_gunicorn", False):
-                    handler.setFormatter(formatter)

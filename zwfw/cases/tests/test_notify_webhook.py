@@ -136,3 +136,20 @@ def test_a_receiver_that_is_down_is_logged_and_breaks_nothing(
         assert "notify backend webhook failed" in caplog.text
     assert [m.event for m, _r in notify.OUTBOX] == ["submitted"] * 3
     notify.OUTBOX.clear()
+
+
+@pytest.mark.django_db
+def test_the_occurrence_is_looked_up_only_when_a_sender_keys_on_it(
+    desk, settings, django_capture_on_commit_callbacks
+):
+    case = walk_in(desk)
+    settings.ZWFW_NOTIFY_BACKENDS = ["memory"]
+    notify.OUTBOX.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        notify.notify_case_event(case, "submitted")
+    assert notify.OUTBOX and {m.ref for m, _r in notify.OUTBOX} == {""}
+    settings.ZWFW_NOTIFY_BACKENDS = ["memory", "dotted.path.Missing"]  # no sender keys on it
+    assert notify._refs_needed() is False
+    settings.ZWFW_NOTIFY_BACKENDS = ["memory", "webhook"]
+    assert notify._refs_needed() is True
+    assert notify.occurrence_ref(case, "submitted").startswith("seq:")

@@ -15,7 +15,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from gunicorn.config import Config
 
-from zwfw.core.logging import GunicornLogger, JsonFormatter, RequestFilter, logging_settings
+from zwfw.core.gunicorn_logger import GunicornLogger
+from zwfw.core.logging import JsonFormatter, RequestFilter, logging_settings
 from zwfw.identity import services as identity_services
 
 pytestmark = pytest.mark.django_db
