@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.functional import Promise
 
 from zwfw.cases.models import Case
 from zwfw.core.models import Agency, Region, Venue
@@ -43,19 +44,19 @@ class RatingChannel(models.TextChoices):
     WINDOW = "window", _("At the window (per visit)")
 
 
-# Indicator questions (DOMAIN.md, 好差评): key -> English label (translated in the UI).
-ONLINE_INDICATORS: dict[str, str] = {
-    "overall": "Overall satisfaction",
-    "efficiency": "Efficiency",
-    "guide_accuracy": "Accuracy of the guide",
-    "convenience": "Convenience",
-    "usability": "Ease of use of the platform",
+# Indicator questions (DOMAIN.md, 好差评): key -> label.
+ONLINE_INDICATORS: dict[str, str | Promise] = {
+    "overall": _("Overall satisfaction"),
+    "efficiency": _("Efficiency"),
+    "guide_accuracy": _("Accuracy of the guide"),
+    "convenience": _("Convenience"),
+    "usability": _("Ease of use of the platform"),
 }
-OFFLINE_INDICATORS: dict[str, str] = {
-    "overall": "Overall satisfaction",
-    "service_efficiency": "Speed of service",
-    "service_level": "Quality of service",
-    "attitude": "Attitude",
+OFFLINE_INDICATORS: dict[str, str | Promise] = {
+    "overall": _("Overall satisfaction"),
+    "service_efficiency": _("Speed of service"),
+    "service_level": _("Quality of service"),
+    "attitude": _("Attitude"),
 }
 
 

@@ -71,7 +71,7 @@ def _rate_page(
             "channel": channel,
             "stages": selectors.stages_to_rate(case=case),
             "grades": Grade.choices,
-            "indicators": [(k, _(label)) for k, label in indicators.items()],
+            "indicators": [(k, str(label)) for k, label in indicators.items()],
             "error": error,
             "values": values,
         },

@@ -149,3 +149,14 @@ def test_plan_pages_and_reports(desk, client):
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     pdf = client.get("/plan/report/?quarter=2026Q4&format=pdf")
     assert pdf.status_code == 200 and pdf.content[:5] == b"%PDF-"
+
+
+def test_the_indicator_questions_are_in_chinese_online_and_at_the_window(desk, client):
+    online = concluded_case(desk)
+    _login(client, desk.citizen)
+    html = client.get(f"/my/cases/{online.pk}/rate/").content.decode()
+    assert "整体满意度" in html and "Overall satisfaction" not in html
+    window = concluded_case(desk, channel=Channel.WINDOW)
+    _login(client, desk.clerk)
+    html = client.get(f"/workbench/ratings/window/{window.pk}/").content.decode()
+    assert "服务态度" in html and "Attitude" not in html
