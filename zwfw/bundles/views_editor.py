@@ -25,7 +25,6 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from zwfw.bundles import editor, forms, selectors, services
@@ -58,32 +57,13 @@ def _with_row(data: QueryDict, prefix: str) -> QueryDict:
     return copy
 
 
-SCHEMA_MESSAGES = {
-    "missing": gettext_lazy("missing"),
-    "string_pattern_mismatch": gettext_lazy(
-        "not in the expected form (keys: lowercase letters, digits, “_”, “.”, “-”)"
-    ),
-    "string_too_long": gettext_lazy("too long"),
-    "too_long": gettext_lazy("too many entries"),
-    "int_parsing": gettext_lazy("must be a whole number"),
-    "int_type": gettext_lazy("must be a whole number"),
-    "greater_than_equal": gettext_lazy("out of range"),
-    "less_than_equal": gettext_lazy("out of range"),
-    "enum": gettext_lazy("not one of the allowed values"),
-    "extra_forbidden": gettext_lazy("not an element of a bundle definition"),
-    "bool_type": gettext_lazy("must be true or false"),
-    "bool_parsing": gettext_lazy("must be true or false"),
-}
-
-
 def _schema_problems(exc: DomainError) -> list[str]:
     """The problems of a refused save, for the error summary: each element's path and what is
     wrong with it, in the user's language."""
     out = []
     for detail in exc.details if isinstance(exc.details, list) else []:
         if isinstance(detail, dict) and detail.get("field"):
-            what = SCHEMA_MESSAGES.get(str(detail.get("code", "")), gettext_lazy("invalid"))
-            out.append(f"{detail['field']}：{what}")
+            out.append(f"{detail['field']}：{detail.get('message', '')}")
     return [str(exc.message), *out]
 
 

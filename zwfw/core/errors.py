@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 
 class DomainError(Exception):
@@ -60,13 +61,42 @@ class NotAuthenticated(DomainError):
     status = 401
 
 
+def schema_error_message(error: Mapping[str, Any]) -> str:
+    """One pydantic error in the user's language (Chinese in the UI): what is wrong with the value,
+    with the limit it broke. The one place that turns pydantic's English into words for people."""
+    kind = str(error.get("type", ""))
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return _("This value is required.")
+    if kind == "string_too_long":
+        return _("At most %(n)s characters.") % {"n": ctx.get("max_length")}
+    if kind == "too_long":
+        return _("At most %(n)s entries.") % {"n": ctx.get("max_length")}
+    if kind in ("greater_than_equal", "greater_than"):
+        return _("Must not be less than %(n)s.") % {"n": ctx.get("ge", ctx.get("gt"))}
+    if kind in ("less_than_equal", "less_than"):
+        return _("Must not be more than %(n)s.") % {"n": ctx.get("le", ctx.get("lt"))}
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return _("Must be a whole number.")
+    if kind in ("bool_parsing", "bool_type"):
+        return _("Must be true or false.")
+    if kind in ("enum", "literal_error"):
+        return _("Not one of the allowed values.")
+    if kind == "extra_forbidden":
+        return _("Not an element of this form.")
+    if kind == "string_pattern_mismatch":
+        return _("Not in the expected form.")
+    return _("Invalid value (%(detail)s).") % {"detail": error.get("msg", kind)}
+
+
 def schema_error_details(errors: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
-    """Pydantic's error list as the API's ``details``: one entry per bad field, dotted path."""
+    """Pydantic's error list as the API's ``details``: one entry per bad field, dotted path, the
+    pydantic error type as ``code`` and ``schema_error_message`` as ``message``."""
     return [
         {
             "field": ".".join(str(part) for part in err.get("loc", ())),
             "code": str(err.get("type", "")),
-            "message": str(err.get("msg", "")),
+            "message": schema_error_message(err),
         }
         for err in errors
     ]

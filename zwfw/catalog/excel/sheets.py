@@ -19,6 +19,7 @@ from zwfw.catalog.excel import cells, layout
 from zwfw.catalog.excel.cells import CellError, column_letter
 from zwfw.catalog.excel.layout import CellValue, Column, Kind, Sheet
 from zwfw.catalog.excel.reader import FileRefused, Workbook, max_rows
+from zwfw.core.errors import schema_error_message
 
 Progress = Callable[[str, int, int], None]
 CHUNK = 900  # ids per IN (...) query: below SQLite's variable limit on every version
@@ -279,24 +280,13 @@ def _parse_row(
 
 
 def _schema_message(error: Any) -> str:
-    """A Chinese message for one pydantic error of ``ImplementationContent``."""
-    kind = error.get("type", "")
-    ctx = error.get("ctx") or {}
-    if kind == "string_too_long":
-        return _("At most %(n)s characters.") % {"n": ctx.get("max_length")}
-    if kind == "too_long":
-        return _("At most %(n)s entries.") % {"n": ctx.get("max_length")}
-    if kind in ("greater_than_equal", "greater_than"):
-        return _("Must not be less than %(n)s.") % {"n": ctx.get("ge", ctx.get("gt"))}
-    if kind in ("less_than_equal", "less_than"):
-        return _("Must not be more than %(n)s.") % {"n": ctx.get("le", ctx.get("lt"))}
-    if kind == "string_pattern_mismatch":
+    """A Chinese message for one pydantic error of ``ImplementationContent``; codes have their
+    own rule here (a catalog code is at most 40 characters)."""
+    if error.get("type") == "string_pattern_mismatch":
         return _(
             "Use lower-case letters, digits, - and _ only, starting with a letter or digit (at most 40)."
         )
-    if kind == "missing":
-        return _("This value is required.")
-    return _("Invalid value (%(detail)s).") % {"detail": error.get("msg", kind)}
+    return schema_error_message(error)
 
 
 @dataclass

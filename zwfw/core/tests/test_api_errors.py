@@ -118,3 +118,29 @@ def test_the_openapi_document_is_built_once_per_process(client) -> None:
     # the throttled lookup declares its 429 with the shared error body
     lookup = first.json()["paths"]["/api/v1/cases/lookup"]["get"]["responses"]
     assert lookup["429"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut")
+
+
+@pytest.mark.django_db
+def test_each_bad_field_is_explained_in_chinese(client: Client, django_user_model):
+    """A lookup without its code and a non-number page size: each detail says why in Chinese."""
+    body = assert_error(client.get("/api/v1/cases/lookup?number=X"), 422, "request.invalid")
+    by_field = {d["field"].split(".")[-1]: d for d in body["details"]}
+    assert by_field["code"]["code"] == "missing"
+    assert by_field["code"]["message"] == chinese("This value is required.") != "This value is required."
+    client.force_login(django_user_model.objects.create_user(username="paging", password="x-long-pass-1"))
+    body = assert_error(client.get("/api/v1/cases?limit=abc"), 422, "request.invalid")
+    by_field = {d["field"].split(".")[-1]: d for d in body["details"]}
+    assert by_field["limit"]["code"] == "int_parsing"
+    assert by_field["limit"]["message"] == chinese("Must be a whole number.") == "须为整数。"
+
+
+def test_schema_messages_name_the_limit_and_never_fall_back_to_english_alone():
+    from zwfw.core.errors import schema_error_message
+
+    with translation.override("zh-hans"):
+        assert schema_error_message({"type": "string_too_long", "ctx": {"max_length": 20}}) == chinese(
+            "At most %(n)s characters."
+        ) % {"n": 20}
+        odd = schema_error_message({"type": "url_scheme", "msg": "URL scheme should be http"})
+        assert odd.endswith("（URL scheme should be http）。") or "URL scheme should be http" in odd
+        assert odd != "URL scheme should be http"
