@@ -23,7 +23,7 @@ from zwfw.bundles.api import router as bundles_router
 from zwfw.cases.api import router as cases_router
 from zwfw.catalog.api import router as catalog_router
 from zwfw.core.api import router as core_router
-from zwfw.core.errors import DomainError, schema_error_details
+from zwfw.core.errors import DomainError, http_error, schema_error_details
 from zwfw.core.schemas import ErrorOut
 from zwfw.evaluations.api import router as evaluations_router
 from zwfw.identity.api import router as identity_router
@@ -144,12 +144,7 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     # Ninja's own messages are English ("Cannot parse request body", "CSRF check Failed").
-    code, message = {
-        400: ("request.malformed", _("The request could not be read.")),
-        401: ("auth.required", _("Please log in first.")),
-        403: ("auth.forbidden", _("You do not have permission for this action.")),
-        404: ("not_found", _("Not found.")),
-    }.get(exc.status_code, ("request.error", _("The request was refused.")))
+    code, message = http_error(exc.status_code)
     if exc.status_code == 403 and "CSRF" in str(exc.message):
         code, message = "auth.csrf_failed", _("The security check failed. Reload the page and try again.")
     return _error(request, exc.status_code, code, message)

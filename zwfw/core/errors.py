@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class DomainError(Exception):
@@ -59,6 +60,26 @@ class NotAuthenticated(DomainError):
     """The action needs a logged-in user."""
 
     status = 401
+
+
+# The code and message of an HTTP status answered without a domain error (Django's or ninja's own
+# refusals); one table for the API's exception handler and the API error middleware.
+HTTP_ERRORS: dict[int, tuple[str, Promise]] = {
+    400: ("request.malformed", gettext_lazy("The request could not be read.")),
+    401: ("auth.required", gettext_lazy("Please log in first.")),
+    403: ("auth.forbidden", gettext_lazy("You do not have permission for this action.")),
+    404: ("not_found", gettext_lazy("Not found.")),
+    405: ("request.method_not_allowed", gettext_lazy("This method is not allowed here.")),
+    413: ("request.too_large", gettext_lazy("The request is too large.")),
+}
+
+
+def http_error(status: int) -> tuple[str, str]:
+    """The code and message (in the active language) for an HTTP error status."""
+    if status >= 500:
+        return "server.error", _("Something went wrong on our side. Please try again later.")
+    code, message = HTTP_ERRORS.get(status, ("request.error", gettext_lazy("The request was refused.")))
+    return code, str(message)
 
 
 def schema_error_message(error: Mapping[str, Any]) -> str:

@@ -8,7 +8,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
-from django.utils.translation import gettext_lazy as _
+
+from zwfw.core.errors import http_error
 
 
 class LanguageMiddleware(LocaleMiddleware):
@@ -27,14 +28,6 @@ class LanguageMiddleware(LocaleMiddleware):
 
 
 API_PREFIX = "/api/"
-
-_API_ERRORS = {
-    400: ("request.malformed", _("The request could not be read.")),
-    403: ("auth.forbidden", _("You do not have permission for this action.")),
-    404: ("not_found", _("Not found.")),
-    405: ("request.method_not_allowed", _("This method is not allowed here.")),
-    413: ("request.too_large", _("The request is too large.")),
-}
 
 
 class ApiErrorFormatMiddleware:
@@ -57,14 +50,9 @@ class ApiErrorFormatMiddleware:
             or response.get("Content-Type", "").startswith("application/json")
         ):
             return response
-        if response.status_code >= 500:
-            code, message = "server.error", _("Something went wrong on our side. Please try again later.")
-        else:
-            code, message = _API_ERRORS.get(
-                response.status_code, ("request.error", _("The request was refused."))
-            )
+        code, message = http_error(response.status_code)
         replaced = JsonResponse(
-            {"code": code, "message": str(message), "details": None}, status=response.status_code
+            {"code": code, "message": message, "details": None}, status=response.status_code
         )
         for header in ("Allow", "X-Request-ID"):
             if header in response:
