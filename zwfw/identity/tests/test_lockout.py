@@ -105,3 +105,18 @@ def test_the_admin_login_counts_an_overlong_username_without_a_server_error(clie
     response = client.post("/admin/login/", {"username": "u" * 5000, "password": "x"})
     assert response.status_code == 200
     assert AccessAttempt.objects.get().username == "u" * 150
+
+
+def test_an_overlong_password_is_refused_before_it_is_hashed(client, user, monkeypatch):
+    from zwfw.identity.views import PASSWORD_MAX_LENGTH
+
+    def never(*args, **kwargs):
+        raise AssertionError("an overlong password must not reach the hasher")
+
+    monkeypatch.setattr("django.contrib.auth.hashers.check_password", never)
+    monkeypatch.setattr("django.contrib.auth.base_user.check_password", never)
+    response = attempt(client, "x" * (PASSWORD_MAX_LENGTH + 1))
+    assert response.status_code == 200
+    assert "data-error-summary" in response.content.decode()
+    monkeypatch.undo()
+    assert attempt(client, PASSWORD).status_code == 302  # the right password still logs in
