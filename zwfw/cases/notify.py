@@ -25,12 +25,10 @@ import datetime
 import hashlib
 import json
 import logging
-import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache, partial
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -41,6 +39,7 @@ from django.utils.translation import gettext as _
 
 from zwfw.cases.models import Case, CaseNotice, CaseState, DeliveryMethod, NoticeKind, PauseKind
 from zwfw.cases.notices import status_url
+from zwfw.core.http import is_http_url, post_json
 from zwfw.core.models import AuditChainHead
 from zwfw.identity.models import Role, StaffMembership, User
 
@@ -447,28 +446,20 @@ class WebhookBackend(NotifyBackend):
     def send(self, message: Message, recipient: Recipient) -> bool:
         """Deliver the message to the webhook."""
         url = str(getattr(settings, "ZWFW_NOTIFY_WEBHOOK_URL", "") or "")
-        if urlsplit(url).scheme not in ("http", "https"):
+        if not is_http_url(url):
             raise ValueError("ZWFW_NOTIFY_WEBHOOK_URL must be an http(s) address")
         key = notification_key(message, recipient)
         body = {"idempotency_key": key, **asdict(message), "recipient": asdict(recipient)}
-        headers = {
-            "Content-Type": "application/json; charset=utf-8",
-            "Idempotency-Key": key,
-            "User-Agent": "zwfw-notify/1",
-        }
-        token = str(getattr(settings, "ZWFW_NOTIFY_WEBHOOK_TOKEN", "") or "")
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        request = urllib.request.Request(  # noqa: S310 - scheme checked above
+        answer = post_json(
             url,
-            data=json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(),
-            headers=headers,
-            method="POST",
+            json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(),
+            key=key,
+            token=str(getattr(settings, "ZWFW_NOTIFY_WEBHOOK_TOKEN", "") or ""),
+            timeout=float(getattr(settings, "ZWFW_NOTIFY_WEBHOOK_TIMEOUT", 10)),
+            user_agent="zwfw-notify/1",
         )
-        timeout = float(getattr(settings, "ZWFW_NOTIFY_WEBHOOK_TIMEOUT", 10))
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310  # nosec B310
-            if not 200 <= response.status < 300:
-                raise RuntimeError(f"the notification webhook answered {response.status}")
+        if not answer.ok:
+            raise RuntimeError(f"the notification webhook answered {answer.status or answer.error}")
         return True
 
 

@@ -24,11 +24,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-import urllib.error
-import urllib.request
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -39,6 +35,7 @@ from zwfw.catalog.content import ImplementationContent
 from zwfw.catalog.cpsv import implementation_jsonld
 from zwfw.catalog.guide import guide_url, guide_version_url
 from zwfw.catalog.models import Implementation, ImplementationStatus, ImplementationVersion
+from zwfw.core.http import HttpAnswer, is_http_url, post_json
 from zwfw.core.ledger import audit_record
 from zwfw.core.models import AuditEvent
 
@@ -141,33 +138,17 @@ def push_payload(
     }
 
 
-@dataclass(frozen=True)
-class _Answer:
-    status: int | None
-    error: str
-
-
-def _post(url: str, body: bytes, *, key: str, attempt: int) -> _Answer:
-    """One POST; the HTTP status (None on a network error or timeout) and a short error text."""
-    headers = {
-        "Content-Type": "application/json; charset=utf-8",
-        "Accept": "application/json",
-        "Idempotency-Key": key,
-        "User-Agent": "zwfw-national-push/1",
-        "X-Zwfw-Attempt": str(attempt),
-    }
-    token = str(_setting("ZWFW_NATIONAL_PLATFORM_TOKEN", "") or "")
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 - scheme checked
-    timeout = float(_setting("ZWFW_NATIONAL_PLATFORM_TIMEOUT", DEFAULT_TIMEOUT))
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - scheme checked  # nosec B310
-            return _Answer(response.status, "")
-    except urllib.error.HTTPError as exc:
-        return _Answer(exc.code, str(exc.reason)[:200])
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        return _Answer(None, f"{type(exc).__name__}: {exc}"[:200])
+def _post(url: str, body: bytes, *, key: str, attempt: int) -> HttpAnswer:
+    """One POST to the national platform (``zwfw.core.http.post_json``)."""
+    return post_json(
+        url,
+        body,
+        key=key,
+        token=str(_setting("ZWFW_NATIONAL_PLATFORM_TOKEN", "") or ""),
+        timeout=float(_setting("ZWFW_NATIONAL_PLATFORM_TIMEOUT", DEFAULT_TIMEOUT)),
+        user_agent="zwfw-national-push/1",
+        attempt=attempt,
+    )
 
 
 def _record(implementation_id: int, action: str, payload: dict[str, Any]) -> None:
@@ -193,7 +174,7 @@ def push_implementation(
     if not url:
         _record(implementation_id, "skipped", {**base_fields, "reason": "no_endpoint"})
         return "skipped"
-    if urlsplit(url).scheme not in ("http", "https"):
+    if not is_http_url(url):
         _record(implementation_id, "failed", {**base_fields, "reason": "bad_endpoint"})
         return "failed"
     if _already_delivered(implementation_id, key):

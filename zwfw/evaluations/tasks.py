@@ -17,16 +17,13 @@ from __future__ import annotations
 
 import datetime
 import json
-import urllib.error
-import urllib.request
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from zwfw.core.http import HttpAnswer, is_http_url, post_json
 from zwfw.core.ledger import audit_record
 from zwfw.core.models import AuditEvent
 from zwfw.evaluations.models import Evaluation
@@ -66,31 +63,17 @@ def rating_payload(evaluation: Evaluation) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class _Answer:
-    status: int | None
-    error: str
-
-
-def _post(url: str, body: bytes, *, key: str, attempt: int) -> _Answer:
-    headers = {
-        "Content-Type": "application/json; charset=utf-8",
-        "Idempotency-Key": key,
-        "User-Agent": "zwfw-national-rating/1",
-        "X-Zwfw-Attempt": str(attempt),
-    }
-    token = str(setting("ZWFW_NATIONAL_PLATFORM_TOKEN", "") or "")
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 - scheme checked
-    try:
-        timeout = float(setting("ZWFW_NATIONAL_PLATFORM_TIMEOUT", 10))
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - scheme checked  # nosec B310
-            return _Answer(response.status, "")
-    except urllib.error.HTTPError as exc:
-        return _Answer(exc.code, str(exc.reason)[:200])
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        return _Answer(None, f"{type(exc).__name__}: {exc}"[:200])
+def _post(url: str, body: bytes, *, key: str, attempt: int) -> HttpAnswer:
+    """One POST to the national platform (``zwfw.core.http.post_json``)."""
+    return post_json(
+        url,
+        body,
+        key=key,
+        token=str(setting("ZWFW_NATIONAL_PLATFORM_TOKEN", "") or ""),
+        timeout=float(setting("ZWFW_NATIONAL_PLATFORM_TIMEOUT", 10)),
+        user_agent="zwfw-national-rating/1",
+        attempt=attempt,
+    )
 
 
 def _record(evaluation_id: int, action: str, payload: dict[str, Any]) -> None:
@@ -107,7 +90,7 @@ def push_rating(*, evaluation_id: int, idempotency_key: str, attempt: int = 1) -
     if not url:
         _record(evaluation_id, "skipped", {**fields, "reason": "no_endpoint"})
         return "skipped"
-    if urlsplit(url).scheme not in ("http", "https"):
+    if not is_http_url(url):
         _record(evaluation_id, "failed", {**fields, "reason": "bad_endpoint"})
         return "failed"
     chain = f"{PUSH_OBJECT_TYPE}:{evaluation_id}"

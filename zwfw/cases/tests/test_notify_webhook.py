@@ -153,3 +153,20 @@ def test_the_occurrence_is_looked_up_only_when_a_sender_keys_on_it(
     settings.ZWFW_NOTIFY_BACKENDS = ["memory", "webhook"]
     assert notify._refs_needed() is True
     assert notify.occurrence_ref(case, "submitted").startswith("seq:")
+
+
+@pytest.mark.django_db
+def test_a_webhook_that_is_down_or_refuses_is_logged_and_counts_as_not_sent(desk, settings, caplog):
+    from zwfw.core.http import post_json
+
+    case = walk_in(desk)
+    settings.ZWFW_NOTIFY_BACKENDS = ["webhook"]
+    settings.ZWFW_NOTIFY_WEBHOOK_URL = "http://127.0.0.1:9/notify"  # nothing listens on the discard port
+    message = notify.message_build(case=case, event="submitted")
+    recipients = notify.recipients_resolve(notify.case_event_recipients(case, "submitted"))
+    with caplog.at_level(logging.ERROR):
+        assert notify.dispatch(message, recipients) == 0
+    assert caplog.records  # each failed send is logged, nothing raised
+    assert post_json("http://127.0.0.1:9/x", b"{}", key="k", timeout=2).ok is False
+    with pytest.raises(ValueError):
+        post_json("file:///etc/passwd", b"{}", key="k")

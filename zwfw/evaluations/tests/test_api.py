@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client, override_settings
 
+from zwfw.core.http import HttpAnswer
 from zwfw.core.models import AuditEvent
 from zwfw.evaluations import tasks
 from zwfw.evaluations.models import Evaluation
@@ -86,7 +87,7 @@ def test_national_push_retries_with_one_idempotency_key(desk, monkeypatch):
         tasks.push_rating.call(evaluation_id=evaluation.pk, idempotency_key=evaluation.idempotency_key)
         == "skipped"
     )
-    answers = iter([tasks._Answer(503, "busy"), tasks._Answer(200, "")])
+    answers = iter([HttpAnswer(503, "busy"), HttpAnswer(200, "")])
     keys = []
 
     def fake_post(url, body, *, key, attempt):
