@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import datetime
 import logging
-import signal
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -17,6 +15,7 @@ from bench.receiver import Receiver
 from zwfw.cases import notify, services, tasks
 from zwfw.cases.tests.test_notices import online, walk_in
 from zwfw.core.tasks_recovery import tasks_recover
+from zwfw.core.tests.workers import run_worker
 
 TOKEN = "webhook-token-for-tests"  # noqa: S105 - a test value
 
@@ -81,22 +80,6 @@ def test_a_task_rerun_after_its_worker_died_repeats_the_same_notification(desk, 
     case = online(desk)  # (its own notification leaves on commit)
     before = receiver.keys()
     result = tasks.case_event_notify_task.enqueue(case_id=case.pk, event="submitted")
-
-    def run_worker(worker_id: str) -> None:
-        saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-        try:
-            call_command(
-                "db_worker",
-                batch=True,
-                startup_delay=False,
-                reload=False,
-                interval=0,
-                verbosity=0,
-                worker_id=worker_id,
-            )
-        finally:
-            for sig, handler in saved.items():
-                signal.signal(sig, handler)
 
     run_worker("worker-a")
     (key,) = receiver.keys() - before

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import signal
 import socket
 import threading
 from collections.abc import Iterator
@@ -17,7 +16,6 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
@@ -27,6 +25,7 @@ from zwfw.catalog import services, tasks
 from zwfw.catalog.tests.factories import make_implementation, publishable_content
 from zwfw.core.ledger import ledger_verify
 from zwfw.core.models import AgencyKind, AuditEvent
+from zwfw.core.tests.workers import run_worker
 from zwfw.identity import services as identity_services
 from zwfw.identity.models import Role
 
@@ -75,16 +74,6 @@ def platform() -> Iterator[Platform]:
     finally:
         server.shutdown()
         server.server_close()
-
-
-def run_worker() -> None:
-    """Run every ready task with django-tasks-db's own worker, in batch mode (then it exits)."""
-    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    try:
-        call_command("db_worker", batch=True, startup_delay=False, reload=False, interval=0, verbosity=0)
-    finally:
-        for sig, handler in saved.items():
-            signal.signal(sig, handler)
 
 
 @pytest.fixture

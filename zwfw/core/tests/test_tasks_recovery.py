@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import signal
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -15,6 +14,7 @@ from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
 from zwfw.core.tasks_recovery import LOST_EXCEPTION, tasks_recover
+from zwfw.core.tests.workers import run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,24 +33,6 @@ def _runs():
     RUNS.clear()
     yield
     RUNS.clear()
-
-
-def run_worker(worker_id: str) -> None:
-    """Run every ready task with django-tasks-db's worker, in batch mode, as ``worker_id``."""
-    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    try:
-        call_command(
-            "db_worker",
-            batch=True,
-            startup_delay=False,
-            reload=False,
-            interval=0,
-            verbosity=0,
-            worker_id=worker_id,
-        )
-    finally:
-        for sig, handler in saved.items():
-            signal.signal(sig, handler)
 
 
 def claimed(label: str, *workers: str, started: datetime.datetime | None = None) -> DBTaskResult:
