@@ -30,7 +30,7 @@ from django.views.decorators.http import require_http_methods
 from zwfw.bundles import editor, forms, selectors, services
 from zwfw.bundles.checks import BundleFailure, bundle_failures, resolve_implementations
 from zwfw.bundles.content import BundleContent
-from zwfw.bundles.models import Bundle, BundleAdjustment, BundleAdjustmentStatus
+from zwfw.bundles.models import Bundle
 from zwfw.bundles.views import pages
 from zwfw.catalog.models import Implementation, ImplementationStatus
 from zwfw.core.errors import DomainError, ValidationFailed
@@ -40,10 +40,6 @@ ROW_PREFIXES = ("questions", "conditions", "dependencies", "fields")
 
 def _content(bundle: Bundle) -> BundleContent:
     return services.content_parse(bundle.draft)
-
-
-def _open_adjustment(bundle: Bundle) -> BundleAdjustment | None:
-    return bundle.adjustments.filter(status=BundleAdjustmentStatus.SUBMITTED).first()
 
 
 def _with_row(data: QueryDict, prefix: str) -> QueryDict:
@@ -173,7 +169,7 @@ def editor_detail(request: HttpRequest, bundle_id: int) -> HttpResponse:
                 )
                 return redirect("bundle_editor_detail", bundle_id=bundle.pk)
             elif action in ("approve", "reject", "withdraw"):
-                adjustment = _open_adjustment(bundle)
+                adjustment = services.bundle_open_adjustment(bundle)
                 if adjustment is None:
                     raise ValidationFailed("bundles.adjustment_state", _("Nothing is under review."), [])
                 comment = request.POST.get("comment", "")
@@ -216,7 +212,7 @@ def editor_detail(request: HttpRequest, bundle_id: int) -> HttpResponse:
     impls = resolve_implementations(content)
     merged, passed = editor.material_rows(content, impls)
     names = {key: impl.item.name for key, impl in impls.items()}
-    open_adjustment = _open_adjustment(bundle)
+    open_adjustment = services.bundle_open_adjustment(bundle)
     items = [
         {
             "item": item,
@@ -251,7 +247,7 @@ def editor_detail(request: HttpRequest, bundle_id: int) -> HttpResponse:
             "item_failures": placement.at("items") + placement.at("general"),
             "problems": problems,
             "open_adjustment": open_adjustment,
-            "editable": open_adjustment is None and services.can_edit_bundle(request.user, bundle.region),
+            "editable": services.bundle_draft_editable(request.user, bundle, open_adjustment),
             "can_review": services.can_review_bundle(request.user, bundle.region),
             "adjustments": bundle.adjustments.select_related("submitted_by", "reviewed_by")[:10],
             "implementations": _implementation_options(bundle),
@@ -370,7 +366,7 @@ def editor_item(request: HttpRequest, bundle_id: int, key: str) -> HttpResponse:
     provided = {d.result_as: d.item for d in item.depends_on if d.result_as} if item else {}
     concepts = editor.concept_rows(saved)
     merged, _passed = editor.material_rows(saved, resolve_implementations(saved))
-    open_adjustment = _open_adjustment(bundle)
+    open_adjustment = services.bundle_open_adjustment(bundle)
     return render(
         request,
         "bundles/editor_item.html",
@@ -392,7 +388,7 @@ def editor_item(request: HttpRequest, bundle_id: int, key: str) -> HttpResponse:
             "type_labels": dict(forms.FIELD_TYPES),
             "merged_keys": [m.key for m in merged],
             "open_adjustment": open_adjustment,
-            "editable": open_adjustment is None and services.can_edit_bundle(request.user, bundle.region),
+            "editable": services.bundle_draft_editable(request.user, bundle, open_adjustment),
             "implementations": _implementation_options(bundle),
         },
         status=status,
@@ -432,7 +428,7 @@ def editor_json(request: HttpRequest, bundle_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
             return redirect("bundle_editor_detail", bundle_id=bundle.pk)
-    open_adjustment = _open_adjustment(bundle)
+    open_adjustment = services.bundle_open_adjustment(bundle)
     return render(
         request,
         "bundles/editor_json.html",
@@ -440,7 +436,7 @@ def editor_json(request: HttpRequest, bundle_id: int) -> HttpResponse:
             "bundle": bundle,
             "draft_text": draft_text,
             "problems": problems,
-            "editable": open_adjustment is None and services.can_edit_bundle(request.user, bundle.region),
+            "editable": services.bundle_draft_editable(request.user, bundle, open_adjustment),
         },
         status=status,
     )

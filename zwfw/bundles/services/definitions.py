@@ -97,8 +97,22 @@ def bundle_create(*, actor: Actor | None, region: Region, code: str, draft: dict
     return bundle
 
 
-def _open_adjustment(bundle: Bundle) -> BundleAdjustment | None:
+def bundle_open_adjustment(bundle: Bundle) -> BundleAdjustment | None:
+    """The adjustment of the bundle's draft now under review, if any."""
     return bundle.adjustments.filter(status=BundleAdjustmentStatus.SUBMITTED).first()
+
+
+def bundle_draft_editable(
+    actor: Actor | None, bundle: Bundle, open_adjustment: BundleAdjustment | None
+) -> bool:
+    """Whether ``bundle_update_draft`` would let ``actor`` save the draft now: an editor of its
+    region, the bundle not cancelled, no adjustment under review (the pages enable their forms
+    by it, so they never offer what the service refuses)."""
+    return (
+        bundle.status != BundleStatus.CANCELLED
+        and open_adjustment is None
+        and can_edit_bundle(actor, bundle.region)
+    )
 
 
 @transaction.atomic
@@ -110,7 +124,7 @@ def bundle_update_draft(
     _require_editor(actor, bundle.region)
     if bundle.status == BundleStatus.CANCELLED:
         raise Conflict("bundles.cancelled", _("A cancelled bundle cannot be edited."))
-    if _open_adjustment(bundle) is not None:
+    if bundle_open_adjustment(bundle) is not None:
         raise Conflict(
             "bundles.under_review", _("The draft is under review; withdraw the adjustment before editing it.")
         )
@@ -133,7 +147,7 @@ def bundle_adjustment_submit(*, actor: Actor | None, bundle: Bundle, reason: str
         raise ValidationFailed(
             "bundles.reason_required", _("Give the reason for the adjustment."), [{"field": "reason"}]
         )
-    if _open_adjustment(bundle) is not None:
+    if bundle_open_adjustment(bundle) is not None:
         raise Conflict("bundles.adjustment_open", _("An adjustment of this bundle is already under review."))
     content = content_parse(bundle.draft)
     adjustment = BundleAdjustment.objects.create(

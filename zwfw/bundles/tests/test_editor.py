@@ -245,6 +245,21 @@ def test_nothing_is_edited_while_under_review(admin_client, world, newborn):
     assert "请补充说明" in admin_client.get(url).content.decode()
 
 
+def test_a_cancelled_bundle_offers_no_form_to_fill(admin_client, newborn, draft):
+    from zwfw.bundles.models import BundleStatus
+
+    url = f"/bundles/editor/{draft.pk}/"
+    assert 'data-action="save-basics" disabled' not in admin_client.get(url).content.decode()
+    Bundle.objects.filter(pk=draft.pk).update(status=BundleStatus.CANCELLED)
+    before = dict(Bundle.objects.get(pk=draft.pk).draft)
+    assert 'data-action="save-basics" disabled' in admin_client.get(url).content.decode()
+    response = admin_client.post(
+        f"{url}items/birth/", item_post(newborn.impls["birth"].code, fields=[NAME], conditions=[])
+    )
+    assert response.status_code == 409
+    assert Bundle.objects.get(pk=draft.pk).draft == before
+
+
 def test_only_catalog_admins_of_the_region_see_the_editor(client, world, newborn, parent):
     for user in (parent, world.clerk_jh):
         client.force_login(user)
