@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Case, Count, F, Min, QuerySet, When
+from django.db.models.functions import Greatest
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from zwfw.core.models import Agency, Region, Venue
 
@@ -40,3 +43,17 @@ def venue_list(*, region: Region | None = None, include_below: bool = True) -> Q
             qs.filter(region__prefix__startswith=region.prefix) if include_below else qs.filter(region=region)
         )
     return qs
+
+
+def tasks_backlog() -> tuple[int, float | None]:
+    """Ready tasks waiting for a worker, and how long the oldest has waited (seconds)."""
+    ready = DBTaskResult.objects.ready()
+    # A delayed task (a retry with run_after) has waited only since it became due.
+    became_ready = Case(
+        When(run_after=get_date_max(), then=F("enqueued_at")),
+        default=Greatest("enqueued_at", "run_after"),
+    )
+    found = ready.aggregate(count=Count("id"), oldest=Min(became_ready))
+    oldest = found["oldest"]
+    age = max(0.0, (timezone.now() - oldest).total_seconds()) if oldest is not None else None
+    return found["count"], age

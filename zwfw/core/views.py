@@ -10,19 +10,15 @@ import logging
 
 from django.contrib import messages
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, Min, When
-from django.db.models.functions import Greatest
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tasks_db.models import DBTaskResult, get_date_max
 
 from zwfw.core.models import Region, RegionLevel
-from zwfw.core.selectors import region_list
+from zwfw.core.selectors import region_list, tasks_backlog
 
 logger = logging.getLogger(__name__)
 
@@ -75,20 +71,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
-def _tasks_backlog() -> tuple[int, float | None]:
-    """Ready tasks waiting for a worker, and how long the oldest has waited (seconds)."""
-    ready = DBTaskResult.objects.ready()
-    # A delayed task (a retry with run_after) has waited only since it became due.
-    became_ready = Case(
-        When(run_after=get_date_max(), then=F("enqueued_at")),
-        default=Greatest("enqueued_at", "run_after"),
-    )
-    found = ready.aggregate(count=Count("id"), oldest=Min(became_ready))
-    oldest = found["oldest"]
-    age = max(0.0, (timezone.now() - oldest).total_seconds()) if oldest is not None else None
-    return found["count"], age
-
-
 def readyz(request: HttpRequest) -> JsonResponse:
     """Readiness: the database answers and so does the task queue (its table in that database).
 
@@ -109,7 +91,7 @@ def readyz(request: HttpRequest) -> JsonResponse:
     else:
         try:
             with transaction.atomic():  # a savepoint inside a request-wide transaction
-                count, age = _tasks_backlog()
+                count, age = tasks_backlog()
         except Exception:  # noqa: BLE001 - any failure means not ready
             logger.exception("readyz: the task queue does not answer")
             body["tasks"] = "down"
