@@ -123,6 +123,9 @@ else:
     DATABASES["default"].setdefault("TEST", {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"})
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("ZWFW_DB_CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+# The intake hot path's statements are prepared on each connection (zwfw/core/prepared.py): off
+# behind a transaction-pooling PgBouncer older than 1.21.
+ZWFW_DB_PREPARED_STATEMENTS = env.bool("ZWFW_DB_PREPARED_STATEMENTS", default=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "identity.User"

@@ -10,9 +10,8 @@ from __future__ import annotations
 import datetime
 import secrets
 
-from django.db import connection
-
 from zwfw.cases.models import CaseNumberSequence
+from zwfw.core.prepared import prepared_cursor
 
 
 def case_number_next(*, region_code: str, day: datetime.date) -> str:
@@ -23,7 +22,7 @@ def case_number_next(*, region_code: str, day: datetime.date) -> str:
     number is drawn once.
     """
     table = CaseNumberSequence._meta.db_table
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (region_code, day, last) VALUES (%s, %s, 1) "  # noqa: S608 - constant table  # nosec B608
             f"ON CONFLICT (region_code, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",

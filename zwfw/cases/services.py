@@ -52,6 +52,7 @@ from zwfw.core.errors import Conflict, NotFound, PermissionDenied, ValidationFai
 from zwfw.core.fastinsert import insert_rows, task_row
 from zwfw.core.ledger import audit_first_rows, audit_record
 from zwfw.core.models import Agency, Region, Venue, Window
+from zwfw.core.prepared import prepared_cursor
 from zwfw.core.uploads import CheckedUpload, check_upload
 from zwfw.identity.models import Enterprise, Person, Role, User
 from zwfw.identity.selectors import Actor
@@ -1098,7 +1099,7 @@ def case_apply_idempotent(
         raise PermissionDenied("auth.required", _("Please log in first."))
     key = idempotency_key.strip()[:100]
     owner = f"user:{user.pk}"
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_intake_sql(), [owner, key, implementation_id, ImplementationStatus.PUBLISHED])
         found = cursor.fetchone()
     if found is None:

@@ -153,3 +153,57 @@ def test_a_task_row_is_the_row_enqueue_writes_and_is_announced_the_same_way():
     assert {f: getattr(ours, f) for f in fields} == {f: getattr(theirs, f) for f in fields}
     assert announced == [str(ours.id), str(theirs.id)]
     assert ours.task_result.task.func is echo.func and ours.task_result.kwargs == {"times": 2}
+
+
+def test_values_json_cannot_carry_are_written_exactly_all_the_same():
+    """Bytes have no JSON form: such a group goes as VALUES, and reads back byte for byte."""
+    from zwfw.licenses.models import StatusList
+
+    rows = [
+        StatusList(revocation=b"\x00\x01\xfe", suspension=b""),
+        StatusList(revocation=b"\xff", suspension=b"\x00"),
+    ]
+    insert_rows(rows)
+    stored = {s.pk: s for s in StatusList.objects.filter(pk__in=[r.pk for r in rows])}
+    assert [bytes(stored[r.pk].revocation) for r in rows] == [b"\x00\x01\xfe", b"\xff"]
+    assert [bytes(stored[r.pk].suspension) for r in rows] == [b"", b"\x00"]
+    assert all(stored[r.pk].updated_at is not None for r in rows)  # auto_now, as save() sets it
+
+
+def test_an_address_and_text_in_any_script_read_back_unchanged(region):
+    event = _event("case:21", {"备注": 'quote " backslash \\ tab \t 🚀', "n": -0.5})
+    event.source_ip = "2001:db8::1"
+    event.actor_label = "岩温 (ᦵᦞᦲᧈ)"  # Xishuangbanna Dai script
+    event.hash = event_hash(event)
+    second = _event("case:22", {})
+    second.source_ip = "10.0.0.7"
+    insert_rows([event, second])
+    again = {e.chain: e for e in AuditEvent.objects.filter(chain__in=["case:21", "case:22"])}
+    assert again["case:21"].payload == event.payload
+    assert again["case:21"].actor_label == "岩温 (ᦵᦞᦲᧈ)"
+    assert (again["case:21"].source_ip, again["case:22"].source_ip) == ("2001:db8::1", "10.0.0.7")
+    assert event_hash(again["case:21"]) == event.hash
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_postgresql_prepares_one_statement_per_table_whatever_the_row_count(region, settings):
+    def prepared() -> dict[str, int]:
+        """Statements prepared on this connection that insert agencies, and how often each ran."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements "
+                "WHERE statement LIKE %s",
+                ['%INSERT INTO "core_agency"%'],
+            )
+            return dict(cursor.fetchall())
+
+    before = prepared()
+    insert_rows([Agency(name="甲局", region=region)])
+    insert_rows([Agency(name=f"乙局{i}", region=region) for i in range(3)])
+    ((statement, runs),) = prepared().items()  # one statement for one row and for three
+    assert "jsonb_populate_recordset" in statement and runs == before.get(statement, 0) + 2
+    assert Agency.objects.filter(region=region).count() == 4
+
+    settings.ZWFW_DB_PREPARED_STATEMENTS = False  # e.g. behind an old transaction-pooling PgBouncer
+    insert_rows([Agency(name="丙局", region=region)])
+    assert prepared() == {statement: runs} and Agency.objects.filter(name="丙局").exists()
