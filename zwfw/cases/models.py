@@ -45,16 +45,19 @@ class Channel(models.TextChoices):
 class Case(models.Model):
     """One application for one published implementation version, from submission to delivery."""
 
-    number = models.CharField(_("case number"), max_length=40, unique=True)
+    # Unique through Meta.constraints: unique=True would add a second, pattern-matching index that
+    # no query uses (the clerk's number search is a substring match).
+    number = models.CharField(_("case number"), max_length=40)
     implementation = models.ForeignKey(Implementation, on_delete=models.PROTECT, related_name="cases")
     version = models.ForeignKey(ImplementationVersion, on_delete=models.PROTECT, related_name="cases")
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="cases")
+    # Indexed by case_agency_state_idx, which leads with it.
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="cases", db_index=False)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="cases")
     applicant_person = models.ForeignKey(
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
     )
     applicant_enterprise = models.ForeignKey(
-        Enterprise, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+        Enterprise, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", db_index=False
     )
     applicant_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
@@ -63,8 +66,13 @@ class Case(models.Model):
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     state = models.CharField(_("state"), max_length=24, choices=CaseState.choices, default=CaseState.DRAFT)
     form_data = models.JSONField(default=dict, blank=True)
-    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, null=True, blank=True, related_name="cases")
-    window = models.ForeignKey(Window, on_delete=models.PROTECT, null=True, blank=True, related_name="cases")
+    # Indexed by case_venue_state_idx; the nullable references below only where set (Meta).
+    venue = models.ForeignKey(
+        Venue, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", db_index=False
+    )
+    window = models.ForeignKey(
+        Window, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", db_index=False
+    )
     first_contact = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -72,9 +80,15 @@ class Case(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("first contact"),
+        db_index=False,
     )
     assisted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -92,7 +106,12 @@ class Case(models.Model):
     deficiency_due_date = models.DateField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     decision_reasons = models.TextField(blank=True)
     result_file = models.FileField(upload_to="results/%Y/%m/", blank=True)
@@ -107,6 +126,7 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         constraints = [
+            models.UniqueConstraint(fields=["number"], name="case_unique_number"),
             models.UniqueConstraint(
                 fields=["idempotency_owner", "idempotency_key"],
                 condition=~models.Q(idempotency_key=""),
@@ -124,6 +144,15 @@ class Case(models.Model):
             models.Index(fields=["agency", "state"], name="case_agency_state_idx"),
             models.Index(fields=["concluded_on"], name="case_concluded_idx"),
             models.Index(fields=["venue", "state"], name="case_venue_state_idx"),
+            # References that an online submission leaves empty: indexed only where set, so that
+            # writing a case does not add an entry to each for nothing (a lookup by one of them
+            # is a lookup of a set value and uses these).
+            *(
+                models.Index(
+                    fields=[name], condition=models.Q(**{f"{name}__isnull": False}), name=f"case_{name}_idx"
+                )
+                for name in ("applicant_enterprise", "window", "first_contact", "assisted_by", "decided_by")
+            ),
         ]
 
     def __str__(self) -> str:
