@@ -604,6 +604,22 @@ def crash_run(config: CrashConfig, *, log: Any = print) -> CrashReport:
 # --- the checks -----------------------------------------------------------------------------------
 
 
+def _stored_bytes(material: Any, media_root: Path) -> bytes | None:
+    """A material's file as anyone would read it now: on the server's disk, or still staged in
+    the database (then on disk again, in case the flush moved it meanwhile)."""
+    from zwfw.core.models import StagedFile
+
+    if not material.file.name:
+        return None
+    path = media_root / material.file.name
+    if path.is_file():
+        return path.read_bytes()
+    staged = StagedFile.objects.filter(name=material.file.name).values_list("content", flat=True).first()
+    if staged is not None:
+        return bytes(staged)
+    return path.read_bytes() if path.is_file() else None
+
+
 def check(
     report: CrashReport,
     *,
@@ -621,7 +637,7 @@ def check(
     from zwfw.catalog.models import Adjustment, AdjustmentStatus, ImplementationVersion
     from zwfw.catalog.tasks import idempotency_key as push_key
     from zwfw.core.ledger import ledger_verify
-    from zwfw.core.models import AuditEvent
+    from zwfw.core.models import AuditEvent, StagedFile
 
     figures = report.figures
     cases = {c.pk: c for c in Case.objects.filter(idempotency_key__startswith=f"{run_id}-")}
@@ -662,8 +678,7 @@ def check(
         if set(rows) != set(MATERIALS):
             faults.append(f"materials {sorted(rows)}")
         for requirement_key, row in rows.items():
-            path = media_root / row.file.name
-            data = path.read_bytes() if row.file.name and path.is_file() else None
+            data = _stored_bytes(row, media_root)
             if data is None:
                 faults.append(f"{requirement_key}: no file")
             elif len(data) != row.size or hashlib.sha256(data).hexdigest() != row.sha256:
@@ -685,6 +700,10 @@ def check(
         else []
     )
     figures["orphan_files"] = sum(1 for p in on_disk if str(p) not in referenced)
+    # Files of the run's cases still staged in the database (served from there; not a loss).
+    figures["staged_files"] = StagedFile.objects.filter(
+        name__in=[m.file.name for r in materials.values() for m in r]
+    ).count()
 
     problems = list(ledger_verify())
     for problem in problems[:5]:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zwfw.catalog.models import Implementation, ImplementationVersion
 from zwfw.core.models import Agency, Region, Venue, Window
+from zwfw.core.staging import staged_storage
 from zwfw.identity.models import Enterprise, Person
 
 
@@ -175,7 +176,8 @@ class CaseMaterial(models.Model):
     requirement_key = models.CharField(max_length=40)
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=12, choices=MaterialKind.choices)
-    file = models.FileField(upload_to="cases/%Y/%m/", blank=True)
+    # Online submissions stage their files in the database first (zwfw/core/staging.py).
+    file = models.FileField(upload_to="cases/%Y/%m/", blank=True, storage=staged_storage)
     original_name = models.CharField(max_length=200, blank=True)
     content_type = models.CharField(max_length=80, blank=True)
     size = models.PositiveIntegerField(default=0)

@@ -6,17 +6,14 @@ and changes nothing.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import functools
-import os
 import secrets
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage
 from django.db import IntegrityError, connection, models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,12 +44,12 @@ from zwfw.catalog.models import (
     MaterialRequirement,
     ServiceItem,
 )
-from zwfw.core.durable import Syncing, sync_started
 from zwfw.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from zwfw.core.fastinsert import insert_rows, task_row
 from zwfw.core.ledger import audit_first_rows, audit_record
-from zwfw.core.models import Agency, Region, Venue, Window
+from zwfw.core.models import Agency, Region, StagedFile, Venue, Window
 from zwfw.core.prepared import prepared_cursor
+from zwfw.core.tasks import staged_flush_task
 from zwfw.core.uploads import CheckedUpload, check_upload
 from zwfw.identity.models import Enterprise, Person, Role, User
 from zwfw.identity.selectors import Actor
@@ -997,79 +994,11 @@ def _intake_sql() -> str:
     )
 
 
-def _write_new(field: models.FileField, key: str, upload: CheckedUpload) -> tuple[str, str | None, bool]:
-    """Write one upload as a new file of the materials' storage; returns its name, its path
-    (None for a storage without local paths) and whether a directory may have been created.
-
-    With Django's own file-system storage the file is written directly (a random name, created
-    exclusively, so nothing is ever overwritten): ``Storage.save`` spends three times the CPU
-    finding a free name and copying in chunks. Any other storage, or a month whose directory
-    does not exist yet, goes through ``Storage.save``.
-    """
-    storage = field.storage
-    while True:
-        name = field.generate_filename(None, f"{secrets.token_hex(8)}-{key}{upload.extension}")
-        if storage.__class__ is not FileSystemStorage or not isinstance(storage, FileSystemStorage):
-            name = storage.save(name, ContentFile(upload.content))
-            try:
-                return name, storage.path(name), True
-            except NotImplementedError:
-                return name, None, True
-        path = storage.path(name)
-        if not os.path.isdir(os.path.dirname(path)):
-            name = storage.save(name, ContentFile(upload.content))
-            return name, storage.path(name), True
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-        except FileExistsError:
-            continue  # 64 random bits collided: draw another name
-        try:
-            view = memoryview(upload.content)
-            while view:
-                view = view[os.write(fd, view) :]
-            if storage.file_permissions_mode is not None:
-                os.fchmod(fd, storage.file_permissions_mode)
-        finally:
-            os.close(fd)
-        return name, path, False
-
-
-def _store(checked: dict[str, CheckedUpload]) -> tuple[dict[str, str], Syncing | None]:
-    """Write each checked upload to the materials' storage and start forcing it to disk (files
-    and directories, in parallel); returns the stored names and the syncing to wait for before
-    the case that names the files commits (None: a storage without local paths, such as object
-    storage, acknowledges a write only once it is durable).
-
-    Called before the submitting transaction: the case-number lock is never held while files
-    are written, and the disk works while the transaction's statements run.
-    """
+def _material_name(key: str, upload: CheckedUpload) -> str:
+    """A new, random storage name for a material file (``cases/YYYY/MM/<64 random bits>-<key>.<ext>``)."""
     field = CaseMaterial._meta.get_field("file")
     assert isinstance(field, models.FileField)  # noqa: S101 - narrows the type
-    stored: dict[str, str] = {}
-    paths: list[str] = []
-    new_directories = False
-    try:
-        for key, upload in checked.items():
-            stored[key], path, created = _write_new(field, key, upload)
-            new_directories = new_directories or created
-            if path is not None:
-                paths.append(path)
-        if len(paths) < len(stored):
-            return stored, None
-        root = field.storage.path("")
-        return stored, sync_started(paths, root=root, new_directories=new_directories)
-    except BaseException:
-        _discard(stored)
-        raise
-
-
-def _discard(stored: dict[str, str]) -> None:
-    """Remove files written for a submission that did not commit (best effort: an orphan file
-    names no case and is harmless)."""
-    storage = CaseMaterial._meta.get_field("file").storage
-    for name in stored.values():
-        with contextlib.suppress(OSError):
-            storage.delete(name)
+    return str(field.generate_filename(None, f"{secrets.token_hex(8)}-{key}{upload.extension}"))
 
 
 def case_apply_idempotent(
@@ -1089,10 +1018,10 @@ def case_apply_idempotent(
     first case unchanged. An implementation that is not published is NotFound.
 
     This is the intake hot path (docs/cases.md, "Idempotent submission"): one query reads the
-    implementation, any earlier case of the key and the new case's id; the files are written
-    before the transaction and forced to disk while it runs (it waits for them before COMMIT);
-    the transaction is two statements on PostgreSQL: the number, then the case, its materials,
-    its ledger event and chain head, and the notification task's row, in one.
+    implementation, any earlier case of the key and the new case's id; the transaction is two
+    statements on PostgreSQL: the number, then the case, its materials, the materials' files
+    (staged in the database until a queued flush writes them to storage), its ledger event and
+    chain head, and the rows of the notification and flush tasks, in one.
     """
     user = _user(actor)
     if user is None:
@@ -1183,8 +1112,10 @@ def case_apply_idempotent(
             [{"field": f"materials.{r.key}", "name": r.name} for r in missing],
         )
     now = timezone.now()
-    stored, syncing = _store(checked)
-    committing = False
+    stored = {key: _material_name(key, upload) for key, upload in checked.items()}
+    # The files go into the database with the case (zwfw/core/staging.py): durable with its
+    # COMMIT, and a submission that fails leaves no file anywhere.
+    staged = [StagedFile(name=stored[key], content=upload.content) for key, upload in checked.items()]
     try:
         with transaction.atomic():
             case = Case(
@@ -1240,33 +1171,30 @@ def case_apply_idempotent(
             )
             from zwfw.cases.tasks import case_event_notify_task  # tasks build on these services
 
-            # The "submitted" notification: its task row goes in the same statement.
+            # The "submitted" notification and the flush of the staged files: their task rows
+            # go in the same statement (an outbox: they exist exactly when the case does).
             notify = task_row(case_event_notify_task, case_id=case.pk, event="submitted")
+            flush = task_row(staged_flush_task, names=list(stored.values())) if staged else None
             # A concurrent first request with this key: IntegrityError on the case row.
             insert_rows(
                 [case] if case._state.adding else [],
                 rows,
+                staged,
                 [event],
                 [head],
-                [notify.row] if notify is not None else [],
+                [t.row for t in (notify, flush) if t is not None],
             )
             if notify is None:
                 case_event_notify_task.enqueue(case_id=case.pk, event="submitted")
-            if syncing is not None:
-                syncing.wait()  # every file on disk before the case naming it commits
-            committing = True
+            if staged and flush is None:
+                staged_flush_task.enqueue(names=list(stored.values()))
     except IntegrityError:
-        if not committing:
-            _discard(stored)
         first = Case.objects.filter(idempotency_owner=owner, idempotency_key=key).first()
         if first is None:
             raise
         return first, False
-    except BaseException:
-        if not committing:  # a failed COMMIT may still have committed: keep what it may name
-            _discard(stored)
-        raise
-    if notify is not None:
-        notify.enqueued()
+    for queued in (notify, flush):
+        if queued is not None:
+            queued.enqueued()
     case.prefetched_materials = rows  # type: ignore[attr-defined]
     return case, True

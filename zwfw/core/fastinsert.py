@@ -193,10 +193,9 @@ def insert_rows(*groups: Sequence[models.Model]) -> None:
         if not with_pk and any(o.pk is not None for o in objs):
             raise ValueError("insert_rows: either every row of a group has its primary key or none has")
         statements.append(_statement(wrapper, objs, with_pk))
-    # The statements' text depends only on the models (the rows are one JSON value each), so
-    # the server may keep them prepared.
-    json_only = all(len(params) == 1 for _sql, params in statements)
-    with prepared_cursor(wrapper.alias) if json_only else wrapper.cursor() as cursor:
+    # The statements' text depends only on the models (and, for a group that could not travel
+    # as JSON, its row count), so the server may keep them prepared.
+    with prepared_cursor(wrapper.alias) as cursor:
         if wrapper.vendor == "postgresql" and len(statements) > 1:
             ctes = ", ".join(f"g{i} AS ({sql})" for i, (sql, _p) in enumerate(statements))
             # The keys come back in insertion order, as bulk_create relies on too.

@@ -265,3 +265,24 @@ class AuditCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"checkpoint #{self.pk} ({len(self.heads)} heads)"
+
+
+class StagedFile(models.Model):
+    """An uploaded file's content held in the database until it is written to file storage.
+
+    Online intake stores a submission's files in the same statement as its case (durable with
+    that one COMMIT, no file-system sync on the request path); the staged-file flush then writes
+    each to storage under its final name, syncs it to disk, and deletes the row
+    (``zwfw/core/staging.py``). Until then the storage serves the content from here.
+    """
+
+    name = models.CharField(max_length=255, primary_key=True)
+    content = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("staged file")
+        verbose_name_plural = _("staged files")
+
+    def __str__(self) -> str:
+        return self.name

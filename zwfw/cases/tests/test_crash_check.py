@@ -16,6 +16,7 @@ def test_the_check_flags_every_kind_of_loss_it_looks_for(desk, settings, tmp_pat
     from zwfw.cases import services
     from zwfw.cases.models import CaseMaterial
     from zwfw.cases.tests.factories import PDF
+    from zwfw.core.staging import staged_flush
 
     settings.MEDIA_ROOT = str(tmp_path)
     started = timezone.now()
@@ -63,6 +64,8 @@ def test_the_check_flags_every_kind_of_loss_it_looks_for(desk, settings, tmp_pat
         clean.figures["deliveries_missing"] == clean.figures["notifications_expected"] > 0
     )  # nothing was sent
 
+    assert clean.figures["staged_files"] == 9  # no worker ran: still served from the database
+    staged_flush()
     first, second, _third = cases
     (tmp_path / CaseMaterial.objects.filter(case=first).first().file.name).unlink()  # a file gone
     del acks[second.idempotency_key]  # a case no client was told of

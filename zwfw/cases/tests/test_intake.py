@@ -1,6 +1,7 @@
 """Online intake (``case_apply_idempotent``): what its fast path must never trade away.
 
-Every file is on disk (fsynced, with its directory) before the case naming it commits; a
+Every file is durable when the case naming it commits (staged in the database by the same
+statement, then written to storage and fsynced, with its directory, by the queued flush); a
 submission that fails leaves neither rows nor files; concurrent submissions get distinct,
 gap-free numbers; the first ledger event verifies; the per-process version cache follows a new
 publication.
@@ -14,7 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
+from django_tasks_db.models import DBTaskResult
 
 from zwfw.cases import services
 from zwfw.cases.models import Case, CaseMaterial
@@ -24,7 +26,7 @@ from zwfw.catalog.models import Implementation, MaterialRequirement
 from zwfw.core import durable
 from zwfw.core.errors import NotFound, ValidationFailed
 from zwfw.core.ledger import ledger_verify
-from zwfw.core.models import AuditChainHead, AuditEvent
+from zwfw.core.models import AuditChainHead, AuditEvent, StagedFile
 from zwfw.identity.models import User
 
 
@@ -57,33 +59,47 @@ def media(settings, tmp_path) -> Path:
     return tmp_path
 
 
+def _flush_queued() -> None:
+    """Run the staged-file flushes intake queued, as a worker would."""
+    from zwfw.core.tasks import staged_flush_task
+
+    for row in DBTaskResult.objects.filter(task_path=staged_flush_task.module_path):
+        staged_flush_task.call(*row.args_kwargs["args"], **row.args_kwargs["kwargs"])
+
+
 @pytest.mark.django_db
-def test_each_file_and_its_directory_are_synced_inside_the_submitting_transaction(desk, media, monkeypatch):
+def test_files_commit_with_the_case_and_the_queued_flush_puts_them_on_disk_durably(desk, media, monkeypatch):
     synced: list[str] = []
-    real_fsync, real_wait = durable._fsync, durable.Syncing.wait
-    waits_in_transaction: list[bool] = []
+    real_fsync = durable._fsync
 
     def fsync(path: str) -> None:
         real_fsync(path)
         synced.append(path)
 
-    def wait(self) -> None:
-        real_wait(self)
-        waits_in_transaction.append(connection.in_atomic_block)
-
     monkeypatch.setattr(durable, "_fsync", fsync)
-    monkeypatch.setattr(durable.Syncing, "wait", wait)
     case, created = _apply(desk, "durable-1")
     assert created
     stored = list(CaseMaterial.objects.filter(case=case).values_list("file", "sha256"))
     assert len(stored) == 3
+    # Committed with the case: in the database, nothing written or synced on the request path.
+    staged = dict(StagedFile.objects.values_list("name", "content"))
+    assert {name: hashlib.sha256(bytes(staged[name])).hexdigest() for name, _sha in stored} == dict(stored)
+    assert _files(media) == [] and synced == []
+    material = CaseMaterial.objects.get(case=case, requirement_key="application")
+    with material.file.open("rb") as handle:  # served from the database meanwhile
+        assert handle.read() == PDF
+    assert material.file.size == len(PDF)
+
+    _flush_queued()
     paths = [str(media / name) for name, _sha in stored]
     assert set(paths) <= set(synced)
     assert {str(Path(p).parent) for p in paths} <= set(synced)  # the new names in the directory
-    assert waits_in_transaction and all(waits_in_transaction)  # waited for before COMMIT
     for name, sha in stored:
         assert hashlib.sha256((media / name).read_bytes()).hexdigest() == sha
     assert sorted(str(p) for p in _files(media)) == sorted(paths)
+    assert not StagedFile.objects.exists()
+    with CaseMaterial.objects.get(pk=material.pk).file.open("rb") as handle:
+        assert handle.read() == PDF
 
 
 @pytest.mark.django_db
@@ -96,7 +112,7 @@ def test_a_submission_that_fails_in_its_transaction_leaves_no_rows_and_no_files(
         _apply(desk, "fails-1")
     assert not Case.objects.exists() and not CaseMaterial.objects.exists()
     assert not AuditEvent.objects.filter(object_type="case").exists()
-    assert _files(media) == []
+    assert _files(media) == [] and not StagedFile.objects.exists()
 
 
 @pytest.mark.django_db
@@ -116,7 +132,7 @@ def test_refused_input_writes_nothing(desk, media):
     with pytest.raises(NotFound) as gone:
         _apply(desk, "gone-1")
     assert gone.value.code == "catalog.guide_not_found"
-    assert not Case.objects.exists() and _files(media) == []
+    assert not Case.objects.exists() and _files(media) == [] and not StagedFile.objects.exists()
 
 
 @pytest.mark.django_db
@@ -134,7 +150,7 @@ def test_the_submission_event_starts_a_verified_chain_naming_number_and_files(de
     again, created = _apply(desk, "ledger-1")  # a retry changes nothing
     assert (again.pk, created) == (case.pk, False)
     assert AuditEvent.objects.filter(chain=f"case:{case.pk}").count() == 1
-    assert len(_files(media)) == 3
+    assert StagedFile.objects.count() == 3  # the retry staged nothing more
 
 
 @pytest.mark.django_db
@@ -191,4 +207,6 @@ def test_concurrent_submissions_get_distinct_gap_free_numbers_and_retries_leave_
     assert len(numbers) == 6 == Case.objects.count()
     assert [int(n.rsplit("-", 1)[1]) for n in numbers] == [1, 2, 3, 4, 5, 6]
     names = sorted(CaseMaterial.objects.values_list("file", flat=True))
+    assert sorted(StagedFile.objects.values_list("name", flat=True)) == names  # nothing of the losers
+    _flush_queued()
     assert sorted(str(p.relative_to(media)) for p in _files(media)) == names  # no orphan files
