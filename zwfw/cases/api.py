@@ -7,7 +7,7 @@ import datetime
 import json
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
@@ -79,49 +79,63 @@ class CaseOut(Schema):
     @staticmethod
     def of(case: Case) -> CaseOut:
         """The case as the API shows it (a just-created case carries its materials, saving queries)."""
-        view = clock_view(case, today=timezone.localdate())
-        fresh = getattr(case, "prefetched_materials", None)
-        materials = fresh if fresh is not None else case.materials.filter(superseded=False)
-        notices = [] if fresh is not None else list(case.notices.all())
-        return CaseOut(
-            id=case.pk,
-            number=case.number,
-            state=case.state,
-            item=case.implementation.item.name,
-            implementation_id=case.implementation_id,
-            version=case.version.number,
-            agency=case.agency.name,
-            channel=case.channel,
-            submitted_at=case.submitted_at,
-            accepted_on=case.accepted_on,
-            clock=ClockOut(**{f: getattr(view, f) for f in ClockOut.model_fields}),
-            deficiency_due_date=case.deficiency_due_date,
-            first_contact=str(case.first_contact) if case.first_contact else None,
-            materials=[
-                MaterialOut(
-                    key=m.requirement_key,
-                    name=m.name,
-                    kind=m.kind,
-                    original_name=m.original_name,
-                    content_type=m.content_type,
-                    size=m.size,
-                    received_at=m.received_at,
-                )
-                for m in materials
-            ],
-            notices=[
-                NoticeOut(
-                    id=n.pk,
-                    kind=n.kind,
-                    sequence=n.sequence,
-                    issued_at=n.issued_at,
-                    items=n.items,
-                    reason=n.reason,
-                )
-                for n in notices
-            ],
-            actions=allowed_actions(case.state),
-        )
+        return CaseOut(**case_out_data(case))
+
+
+def case_out_data(case: Case) -> dict[str, Any]:
+    """``CaseOut``'s fields as plain values (what its validation and dump would give).
+
+    The online submission answers with these directly (``apply``): validating a schema built
+    from the rows just written, and validating it again as the response, was a tenth of the
+    submission's CPU. A test keeps the two answers identical.
+    """
+    view = clock_view(case, today=timezone.localdate())
+    fresh = getattr(case, "prefetched_materials", None)
+    materials: list[Any]
+    if fresh is not None:  # in the order the database gives them (CaseMaterial's Meta.ordering)
+        materials = sorted(fresh, key=lambda m: (m.requirement_key, m.received_at))
+    else:
+        materials = list(case.materials.filter(superseded=False))
+    notices = [] if fresh is not None else list(case.notices.all())
+    return {
+        "id": case.pk,
+        "number": case.number,
+        "state": str(case.state),
+        "item": case.implementation.item.name,
+        "implementation_id": case.implementation_id,
+        "version": case.version.number,
+        "agency": case.agency.name,
+        "channel": str(case.channel),
+        "submitted_at": case.submitted_at,
+        "accepted_on": case.accepted_on,
+        "clock": {f: getattr(view, f) for f in ClockOut.model_fields},
+        "deficiency_due_date": case.deficiency_due_date,
+        "first_contact": str(case.first_contact) if case.first_contact_id else None,
+        "materials": [
+            {
+                "key": m.requirement_key,
+                "name": m.name,
+                "kind": str(m.kind),
+                "original_name": m.original_name,
+                "content_type": m.content_type,
+                "size": m.size,
+                "received_at": m.received_at,
+            }
+            for m in materials
+        ],
+        "notices": [
+            {
+                "id": n.pk,
+                "kind": str(n.kind),
+                "sequence": n.sequence,
+                "issued_at": n.issued_at,
+                "items": n.items,
+                "reason": n.reason,
+            }
+            for n in notices
+        ],
+        "actions": allowed_actions(case.state),
+    }
 
 
 class CaseSummaryOut(Schema):
@@ -202,7 +216,7 @@ def _detail(request: HttpRequest, case: Case) -> CaseOut:
 
 
 @router.post("/apply", response={201: CaseOut, 200: CaseOut}, auth=django_auth)
-def apply(request: HttpRequest) -> Status:
+def apply(request: HttpRequest) -> Status | HttpResponse:
     """Apply online in one request (multipart: ``implementation_id``, optional ``form_data`` JSON,
     one file per material named ``material.<key>``). Send an ``Idempotency-Key`` header: a retry
     with the same key answers 200 with the first case instead of creating another."""
@@ -238,7 +252,11 @@ def apply(request: HttpRequest) -> Status:
         form_data=form_data if isinstance(form_data, dict) else {},
         contact_phone=request.POST.get("contact_phone", "")[:20],
     )
-    return Status(201 if created else 200, CaseOut.of(case) if created else _detail(request, case))
+    if created:  # already in CaseOut's shape (case_out_data): rendered without validating again
+        from zwfw.api import api  # the API mounts this router
+
+        return api.create_response(request, case_out_data(case), status=201)
+    return Status(200, _detail(request, case))
 
 
 @router.post("", response={201: CaseOut}, auth=django_auth)

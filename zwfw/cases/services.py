@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import posixpath
 import secrets
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -994,11 +995,16 @@ def _intake_sql() -> str:
     )
 
 
-def _material_name(key: str, upload: CheckedUpload) -> str:
-    """A new, random storage name for a material file (``cases/YYYY/MM/<64 random bits>-<key>.<ext>``)."""
+def _material_names(checked: dict[str, CheckedUpload]) -> dict[str, str]:
+    """New, random storage names for material files (``cases/YYYY/MM/<64 random bits>-<key>.<ext>``)."""
     field = CaseMaterial._meta.get_field("file")
     assert isinstance(field, models.FileField)  # noqa: S101 - narrows the type
-    return str(field.generate_filename(None, f"{secrets.token_hex(8)}-{key}{upload.extension}"))
+    folder = posixpath.dirname(field.generate_filename(None, "name"))  # this month's, as Django makes it
+    storage = field.storage
+    return {
+        key: posixpath.join(folder, storage.get_valid_name(f"{secrets.token_hex(8)}-{key}{upload.extension}"))
+        for key, upload in checked.items()
+    }
 
 
 def case_apply_idempotent(
@@ -1112,7 +1118,7 @@ def case_apply_idempotent(
             [{"field": f"materials.{r.key}", "name": r.name} for r in missing],
         )
     now = timezone.now()
-    stored = {key: _material_name(key, upload) for key, upload in checked.items()}
+    stored = _material_names(checked)
     # The files go into the database with the case (zwfw/core/staging.py): durable with its
     # COMMIT, and a submission that fails leaves no file anywhere.
     staged = [StagedFile(name=stored[key], content=upload.content) for key, upload in checked.items()]

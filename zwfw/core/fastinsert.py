@@ -28,7 +28,6 @@ import decimal
 import functools
 import ipaddress
 import json
-import math
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -68,7 +67,7 @@ def _insert_json_sql(
     alias: str, model: type[models.Model], with_pk: bool
 ) -> tuple[str, tuple[models.Field[Any, Any], ...], tuple[str, ...]]:
     """``INSERT … SELECT … FROM jsonb_populate_recordset(…) RETURNING pk`` for any number of rows
-    of ``model`` given as one JSON array of objects, its columns and their JSON keys.
+    of ``model`` given as one JSON array of objects, its fields and their columns.
 
     The rows go in the array's order (``WITH ORDINALITY``), so the keys come back in that order.
     """
@@ -82,49 +81,42 @@ def _insert_json_sql(
         f"jsonb_populate_recordset(NULL::{table}, %s::jsonb) WITH ORDINALITY ORDER BY ordinality "
         f"RETURNING {pk}"
     )
-    return sql, fields, tuple(json.dumps(f.column) for f in fields)
+    return sql, fields, tuple(f.column for f in fields)
 
 
 class _NotJson(Exception):
     """A value the JSON form of a row cannot carry exactly."""
 
 
-def _json_value(value: Any) -> str:
-    """``value`` (as prepared for the database) as JSON text that PostgreSQL reads back into
-    the column's type exactly as it would read the bound parameter."""
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, int):
-        return str(int(value))
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise _NotJson
-        return repr(value)
+def _json_default(value: Any) -> Any:
+    """JSON for a prepared value the encoder does not know, as PostgreSQL reads it back into the
+    column's type exactly as it would read the bound parameter."""
     if isinstance(value, datetime.date | datetime.time):  # datetime is a date too
-        return f'"{value.isoformat()}"'
+        return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID | ipaddress.IPv4Address | ipaddress.IPv6Address):
-        return f'"{value}"'
-    if isinstance(value, Json | Jsonb):  # a JSONField's value, with the field's encoder
-        text = (value.dumps or json.dumps)(value.obj)
-        return text.decode() if isinstance(text, bytes) else text
-    raise _NotJson
+        return str(value)
+    if isinstance(value, Json | Jsonb):  # a JSONField's value
+        dumps = value.dumps
+        if dumps is None or dumps is json.dumps:
+            return value.obj
+        return json.loads(dumps(value.obj))  # the field's own encoder
+    raise _NotJson  # bytes, and anything else: the group goes as VALUES
 
 
-def _json_rows(params: Sequence[Any], keys: Sequence[str]) -> str:
-    """Rows of prepared values (``len(keys)`` values a row, in column order) as one JSON array of
-    objects, column name to value."""
-    width = len(keys)
-    rows = []
-    for start in range(0, len(params), width):
-        values = params[start : start + width]
-        rows.append("{" + ",".join(f"{k}:{_json_value(v)}" for k, v in zip(keys, values, strict=True)) + "}")
-    return "[" + ",".join(rows) + "]"
+def _json_rows(params: Sequence[Any], columns: Sequence[str]) -> str:
+    """Rows of prepared values (``len(columns)`` values a row, in column order) as one JSON array
+    of objects, column name to value."""
+    width = len(columns)
+    rows = [
+        dict(zip(columns, params[start : start + width], strict=True))
+        for start in range(0, len(params), width)
+    ]
+    try:
+        return json.dumps(
+            rows, default=_json_default, ensure_ascii=False, allow_nan=False, separators=(",", ":")
+        )
+    except ValueError:  # NaN or an infinity: not JSON
+        raise _NotJson from None
 
 
 def _prepared(
@@ -238,10 +230,40 @@ class QueuedTask:
         self.row = row
 
     def enqueued(self) -> None:
-        """Announce the written row as ``enqueue()`` does (the ``task_enqueued`` signal)."""
+        """Announce the written row as ``enqueue()`` does (the ``task_enqueued`` signal).
+
+        Building the announced result costs more than writing the row; when the only receiver
+        is the task library's own debug log line and that logger would drop it, nothing is sent
+        (what any receiver would see is unchanged)."""
         from django_tasks_db.compat import task_enqueued
 
+        if not _announce_needed(task_enqueued, type(self._backend)):
+            return
         task_enqueued.send(type(self._backend), task_result=self.row.task_result)  # type: ignore[attr-defined]
+
+
+def _announce_needed(signal: Any, sender: type) -> bool:
+    """Whether sending ``task_enqueued`` from ``sender`` would do anything: a receiver besides
+    django-tasks' own logging, or that logging enabled at DEBUG."""
+    import logging
+
+    from django_tasks import signals as library
+
+    sync, asynchronous = signal._live_receivers(sender)
+    others = [r for r in [*sync, *asynchronous] if r is not library.log_task_enqueued]
+    return bool(others) or library.logger.isEnabledFor(logging.DEBUG)
+
+
+def _validated(backend: Any, task: Any) -> None:
+    """``backend.validate_task(task)``, once per backend and task (a task is immutable: one with
+    other options is another object)."""
+    key = (id(backend), id(task))
+    if key not in _VALID_TASKS:
+        backend.validate_task(task)
+        _VALID_TASKS[key] = (backend, task)  # kept alive so that the ids stay theirs
+
+
+_VALID_TASKS: dict[tuple[int, int], tuple[Any, Any]] = {}
 
 
 def task_row(task: Any, *args: Any, **kwargs: Any) -> QueuedTask | None:
@@ -256,7 +278,7 @@ def task_row(task: Any, *args: Any, **kwargs: Any) -> QueuedTask | None:
     backend = task.get_backend()
     if not isinstance(backend, DatabaseBackend):
         return None
-    backend.validate_task(task)
+    _validated(backend, task)
     row: models.Model = DBTaskResult(
         id=backend._get_id(),
         args_kwargs=normalize_json({"args": args, "kwargs": kwargs}),

@@ -31,6 +31,20 @@ def _apply(client: Client, desk, key: str):
 
 
 @pytest.mark.django_db
+def test_the_answer_to_a_submission_is_the_case_as_the_case_endpoint_shows_it(client, desk):
+    """The submission renders its answer without the schema's second validation; it must not
+    differ from what the case endpoint (validated) gives, nor from its retry's answer."""
+    client.force_login(desk.citizen)
+    created = _apply(client, desk, "k-same-answer")
+    assert created.status_code == 201 and created["Content-Type"].startswith("application/json")
+    shown = client.get(f"/api/v1/cases/{created.json()['id']}")
+    retried = _apply(client, desk, "k-same-answer")
+    assert retried.status_code == 200
+    assert created.json() == shown.json() == retried.json()
+    assert created.json()["submitted_at"].endswith("Z") and created.json()["materials"][0]["received_at"]
+
+
+@pytest.mark.django_db
 def test_online_journey_over_the_api(client, desk):
     client.force_login(desk.citizen)
     created = _apply(client, desk, "k-1")
