@@ -7,7 +7,9 @@ if missing), with gunicorn (2 workers) and 32 concurrent clients:
 - the floor: ``POST /api/v1/bench/floor`` through the same server, middleware and session
   authentication, inserting one row;
 - a submission: ``POST /api/v1/cases/apply`` with three PDF materials and an idempotency key
-  (case, materials, number, ledger events), the way a citizen's phone submits.
+  (case, materials, number, ledger events), the way a citizen's phone submits. No task worker
+  runs: the "submitted" notification and the flush of the staged files to storage are queued
+  by the submission, and run later by a worker, off the request path (docs/decisions/0005).
 
 Floor and submission alternate in rounds (this machine is noisy) and the ratio of their
 throughputs is the key figure (target: at least 0.5). Then the due-soon/overdue query over
