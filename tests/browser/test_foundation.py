@@ -285,3 +285,12 @@ def test_clerk_desktop_header_passes_axe_in_both_modes(
     assert_no_horizontal_scroll(page)
     shot(page, "desktop-elder")
     assert_no_serious_violations(page, label="desktop home, elder mode", enhanced_contrast=True)
+
+
+def test_a_missing_page_keeps_the_layout_and_passes_axe(live_server, page: Page, shot: Shot) -> None:
+    response = page.goto(live_server.url + "/no-such-page/")
+    assert response is not None and response.status == 404
+    expect(page.locator("#error-heading")).to_be_visible()
+    expect(page.locator(".error-page a.btn--primary")).to_have_attribute("href", "/")
+    assert_no_serious_violations(page)
+    shot(page, "not-found")
