@@ -77,12 +77,13 @@ class CaseOut(Schema):
     actions: list[str]
 
     @staticmethod
-    def of(case: Case) -> CaseOut:
-        """The case as the API shows it (a just-created case carries its materials, saving queries)."""
-        return CaseOut(**case_out_data(case))
+    def of(case: Case, actor: Any = None) -> CaseOut:
+        """The case as the API shows it to ``actor`` (a just-created case carries its materials,
+        saving queries)."""
+        return CaseOut(**case_out_data(case, actor))
 
 
-def case_out_data(case: Case) -> dict[str, Any]:
+def case_out_data(case: Case, actor: Any = None) -> dict[str, Any]:
     """``CaseOut``'s fields as plain values (what its validation and dump would give).
 
     The online submission answers with these directly (``apply``): validating a schema built
@@ -96,7 +97,7 @@ def case_out_data(case: Case) -> dict[str, Any]:
         materials = sorted(fresh, key=lambda m: (m.requirement_key, m.received_at))
     else:
         materials = list(case.materials.filter(superseded=False))
-    notices = [] if fresh is not None else list(case.notices.all())
+    notices = [] if fresh is not None else list(selectors.case_notices_visible(actor=actor, case=case))
     return {
         "id": case.pk,
         "number": case.number,
@@ -212,7 +213,7 @@ def _case(request: HttpRequest, case_id: int) -> Case:
 
 
 def _detail(request: HttpRequest, case: Case) -> CaseOut:
-    return CaseOut.of(selectors.case_get(actor=request.user, case_id=case.pk))
+    return CaseOut.of(selectors.case_get(actor=request.user, case_id=case.pk), request.user)
 
 
 @router.post("/apply", response={201: CaseOut, 200: CaseOut}, auth=django_auth)
@@ -322,7 +323,7 @@ def lookup(request: HttpRequest, number: str, code: str) -> LookupOut:
 @router.get("/{case_id}", response=CaseOut, auth=django_auth)
 def detail(request: HttpRequest, case_id: int) -> CaseOut:
     """One case with its clock, materials, notices and the actions its state allows."""
-    return CaseOut.of(_case(request, case_id))
+    return CaseOut.of(_case(request, case_id), request.user)
 
 
 @router.post("/{case_id}/materials", response={201: MaterialOut}, auth=django_auth)

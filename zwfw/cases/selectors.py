@@ -10,7 +10,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zwfw.cases.models import Case, CaseState
+from zwfw.cases import policies
+from zwfw.cases.models import Case, CaseNotice, CaseState, NoticeKind
 from zwfw.cases.states import CLOCK_STATES
 from zwfw.core.calendar import add_working_days
 from zwfw.core.errors import NotFound, TooManyRequests
@@ -129,3 +130,21 @@ def case_lookup(*, number: str, code: str, client: str | None) -> Case:
             _lookup_failed(client)
         raise NotFound("case.lookup_failed", _("No case matches this number and code."))
     return case
+
+
+def case_result_held(case: Case) -> bool:
+    """Whether the case's bundle still holds its result: the bundle delivers results together
+    and not every item has concluded."""
+    from zwfw.bundles.selectors import held_result_case_ids  # bundles build on cases
+
+    return held_result_case_ids().filter(case_id=case.pk).exists()
+
+
+def case_notices_visible(*, actor: Actor | None, case: Case) -> QuerySet[CaseNotice]:
+    """The notices of a visible case that the actor may read, oldest first: staff on the case
+    read all; the applicant reads all but the decision letter while the case's bundle holds
+    its result (results together: the decision reaches them with the others')."""
+    notices = CaseNotice.objects.filter(case=case).select_related("issued_by").order_by("issued_at", "pk")
+    if policies.is_staff_on(actor, case) or not case_result_held(case):
+        return notices
+    return notices.exclude(kind=NoticeKind.DECISION)

@@ -577,7 +577,7 @@ def _render_case(
                         f"/cases/{case.pk}/notices/{n.pk}.pdf",
                     ),
                 )
-                for n in case.notices.order_by("issued_at")
+                for n in selectors.case_notices_visible(actor=request.user, case=case)
             ],
             "correction_notice": notice,
             "correction_rows": correction_rows,

@@ -16,7 +16,7 @@ from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_GET
 
 from zwfw.cases import policies, selectors
-from zwfw.cases.models import Case, CaseNotice, CaseState
+from zwfw.cases.models import Case, CaseState
 from zwfw.cases.notices import content_disposition, notice_filenames, notice_pdf
 from zwfw.core.errors import NotFound
 
@@ -44,7 +44,7 @@ def _private(response: HttpResponseBase) -> HttpResponseBase:
 def case_notice_pdf(request: HttpRequest, case_id: int, notice_id: int) -> HttpResponseBase:
     """One notice of a visible case, rendered as PDF (inline)."""
     case = _case(request, case_id)
-    notice = CaseNotice.objects.filter(pk=notice_id, case=case).select_related("issued_by").first()
+    notice = selectors.case_notices_visible(actor=request.user, case=case).filter(pk=notice_id).first()
     if notice is None:
         raise Http404("notice not found")
     notice.case = case

@@ -183,3 +183,26 @@ def bureau_license(desk) -> License:
         holder_person=desk.person,
         fields={"business_scope": "预包装食品销售"},
     )
+
+
+def test_the_decision_letter_is_held_from_the_applicant_with_the_result(together, newborn, parent, client):
+    from zwfw.cases.models import CaseNotice, NoticeKind
+
+    bundle_case = _apply(together, parent)
+    birth = _decide(_child(bundle_case, "birth"), newborn.staff["birth"])
+    letter = CaseNotice.objects.get(case=birth, kind=NoticeKind.DECISION)
+    pdf = f"/cases/{birth.pk}/notices/{letter.pk}.pdf"
+
+    client.force_login(parent)
+    assert client.get(pdf).status_code == 404  # as if it did not exist
+    assert pdf not in client.get(f"/my/cases/{birth.pk}/").content.decode()
+    api_kinds = {n["kind"] for n in client.get(f"/api/v1/cases/{birth.pk}").json()["notices"]}
+    assert NoticeKind.DECISION not in api_kinds and NoticeKind.ACCEPTANCE in api_kinds
+    client.force_login(newborn.staff["birth"])  # the deciding agency reads it as always
+    assert client.get(pdf).status_code == 200
+
+    for key in ("household", "insurance", "vaccine"):
+        _decide(_child(bundle_case, key), newborn.staff[key])
+    client.force_login(parent)  # released with the other results
+    assert client.get(pdf).status_code == 200
+    assert pdf in client.get(f"/my/cases/{birth.pk}/").content.decode()
