@@ -172,6 +172,12 @@ MEDIA_ROOT = env.str("ZWFW_MEDIA_ROOT", default=str(VAR_DIR / "media"))
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Django's cache holds the status-lookup throttle and the search's region and theme lists (cleared
+# when the catalog changes). In-process memory for the demo and the tests; production needs one
+# cache every process shares (settings_production: the database), or each process counts and
+# clears on its own.
+CACHES = {"default": env.cache_url("ZWFW_CACHE_URL", default="locmemcache://")}
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -39,6 +39,10 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 ZWFW_API_DOCS = env.bool("ZWFW_API_DOCS", default=False)
 ZWFW_WARM_START = env.bool("ZWFW_WARM_START", default=True)
+# One cache shared by every web process and host: the database (`manage.py createcachetable`
+# after migrate), or Redis with the redis package installed (ZWFW_CACHE_URL=redis://host:6379/1).
+# Room for a busy day's lookup counters: a full cache drops entries, throttle blocks among them.
+CACHES = {"default": env.cache_url("ZWFW_CACHE_URL", default="dbcache://zwfw_cache?max_entries=100000")}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -213,3 +213,30 @@ def test_online_submission_is_confirmed_by_the_worker(client, desk, settings):
     assert not [m for m in notify.OUTBOX if number in str(m)]
     call_command("db_worker", batch=True, verbosity=0)
     assert [m for m in notify.OUTBOX if number in str(m)]
+
+
+@pytest.mark.django_db
+def test_the_throttle_holds_on_the_shared_database_cache_production_uses(client, desk, settings):
+    """Production counts lookups in the database cache, which every worker and host shares."""
+    from django.core.cache import caches
+    from django.core.management import call_command
+    from django.db import connection
+
+    from zwfw.cases.selectors import LOOKUP_MAX_FAILURES
+
+    client.force_login(desk.citizen)
+    case = Case.objects.get(pk=_apply(client, desk, "k-shared").json()["id"])
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "zwfw_cache"}
+    }
+    call_command("createcachetable", verbosity=0)
+    caches["default"].clear()
+    url = f"/api/v1/cases/lookup?number={case.number}&code="
+    wrong = "000000" if case.lookup_code != "000000" else "111111"
+    anonymous = Client(REMOTE_ADDR="203.0.113.21")
+    for _ in range(LOOKUP_MAX_FAILURES):
+        assert anonymous.get(url + wrong).status_code == 404
+    assert anonymous.get(url + case.lookup_code).status_code == 429
+    with connection.cursor() as cursor:  # the block is a row any process reads, not process memory
+        cursor.execute("SELECT count(*) FROM zwfw_cache")
+        assert cursor.fetchone()[0] >= 1

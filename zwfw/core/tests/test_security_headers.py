@@ -84,7 +84,7 @@ def _production_settings() -> dict[str, object]:
         "print(json.dumps({k: getattr(settings, k) for k in ("
         "'SECURE_HSTS_SECONDS','SECURE_HSTS_INCLUDE_SUBDOMAINS','SESSION_COOKIE_SECURE',"
         "'CSRF_COOKIE_SECURE','SESSION_COOKIE_HTTPONLY','SECURE_SSL_REDIRECT','DEBUG','ZWFW_API_DOCS',"
-        "'CONTENT_SECURITY_POLICY','MIDDLEWARE')}))"
+        "'CONTENT_SECURITY_POLICY','MIDDLEWARE','CACHES')}))"
     )
     env = {
         **os.environ,
@@ -94,7 +94,7 @@ def _production_settings() -> dict[str, object]:
         "ZWFW_ID_ENCRYPTION_KEY": Fernet.generate_key().decode(),
         "ZWFW_ALLOWED_HOSTS": "zwfw.example.gov.cn",
     }
-    for name in ("ZWFW_SSL_REDIRECT", "ZWFW_HSTS_SECONDS", "ZWFW_API_DOCS"):
+    for name in ("ZWFW_SSL_REDIRECT", "ZWFW_HSTS_SECONDS", "ZWFW_API_DOCS", "ZWFW_CACHE_URL"):
         env.pop(name, None)
     out = subprocess.run(  # noqa: S603 - our own interpreter and code
         [sys.executable, "-c", code], env=env, cwd=ROOT, check=True, capture_output=True, text=True
@@ -114,3 +114,10 @@ def test_production_settings_turn_on_hsts_secure_cookies_and_turn_off_the_api_do
     assert settings["ZWFW_API_DOCS"] is False
     assert "csp.middleware.CSPMiddleware" in settings["MIDDLEWARE"]
     assert "unsafe-inline" not in json.dumps(settings["CONTENT_SECURITY_POLICY"])
+
+
+def test_production_shares_one_cache_between_processes_so_throttles_hold_across_workers() -> None:
+    cache = _production_settings()["CACHES"]["default"]  # type: ignore[index]
+    assert cache["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    assert cache["LOCATION"] == "zwfw_cache"
+    assert cache["OPTIONS"]["MAX_ENTRIES"] >= 100_000  # a full cache would drop throttle blocks
