@@ -132,6 +132,10 @@ def case_lookup(*, number: str, code: str, client: str | None) -> Case:
     return case
 
 
+# A held result is decided and not yet delivered (a bundle refuses its delivery until released).
+HOLDABLE_STATES = frozenset({CaseState.APPROVED, CaseState.DENIED})
+
+
 def case_result_held(case: Case) -> bool:
     """Whether the case's bundle still holds its result: the bundle delivers results together
     and not every item has concluded."""
@@ -145,6 +149,7 @@ def case_notices_visible(*, actor: Actor | None, case: Case) -> QuerySet[CaseNot
     read all; the applicant reads all but the decision letter while the case's bundle holds
     its result (results together: the decision reaches them with the others')."""
     notices = CaseNotice.objects.filter(case=case).select_related("issued_by").order_by("issued_at", "pk")
-    if policies.is_staff_on(actor, case) or not case_result_held(case):
+    # Only a decided, undelivered case can have a held decision letter: others need no query.
+    if case.state not in HOLDABLE_STATES or policies.is_staff_on(actor, case) or not case_result_held(case):
         return notices
     return notices.exclude(kind=NoticeKind.DECISION)
