@@ -193,3 +193,20 @@ def uploads() -> dict[str, tuple[bytes, str]]:
         "birth-record": (PDF, "record.pdf"),
         "household": (PDF, "household.pdf"),
     }
+
+
+def decide(case: Any, staff: Any, *, approved: bool = True) -> Any:
+    """Accept, review and decide a child case as its agency's staff (approval with a result file,
+    or denial with a reason)."""
+    from zwfw.cases import services as case_services
+
+    case_services.case_accept(actor=staff, case=case)
+    case_services.case_start_review(actor=staff, case=case)
+    return case_services.case_decide(
+        actor=staff,
+        case=case,
+        approved=approved,
+        reasons="" if approved else "材料不实",
+        result_content=PDF if approved else None,
+        result_filename="result.pdf",
+    )

@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 from zwfw.bundles import selectors, services
 from zwfw.bundles.models import BundleCase, BundleChild, BundleChildState, BundleMaterial
 from zwfw.bundles.services import applying
-from zwfw.bundles.tests.factories import form_values, uploads
+from zwfw.bundles.tests.factories import decide, form_values, uploads
 from zwfw.cases import selectors as case_selectors
 from zwfw.cases import services as case_services
 from zwfw.cases.models import Case, CaseMaterial, CaseState
@@ -172,23 +172,10 @@ def test_a_failure_while_creating_five_children_leaves_nothing(newborn, parent, 
     assert bundle_case.children.count() == 5
 
 
-def _decide(case, staff, *, approved=True):
-    case_services.case_accept(actor=staff, case=case)
-    case_services.case_start_review(actor=staff, case=case)
-    return case_services.case_decide(
-        actor=staff,
-        case=case,
-        approved=approved,
-        reasons="" if approved else "材料不实",
-        result_content=PDF if approved else None,
-        result_filename="result.pdf",
-    )
-
-
 def test_household_starts_when_the_birth_certificate_exists(newborn, parent):
     bundle_case = _apply(newborn, parent)
     children = _children(bundle_case)
-    birth = _decide(children["birth"].case, newborn.staff["birth"])
+    birth = decide(children["birth"].case, newborn.staff["birth"])
     assert services.bundle_child_decided(case=birth, actor=newborn.staff["birth"]) == bundle_case
     household = Case.objects.get(pk=children["household"].case_id)
     assert household.state == CaseState.SUBMITTED
@@ -199,7 +186,7 @@ def test_household_starts_when_the_birth_certificate_exists(newborn, parent):
     assert case_selectors.case_list(actor=police).filter(pk=household.pk).exists()
     assert selectors.bundle_case_status(bundle_case).state == "in_progress"
     for key in ("household", "insurance", "vaccine"):
-        decided = _decide(Case.objects.get(pk=children[key].case_id), newborn.staff[key])
+        decided = decide(Case.objects.get(pk=children[key].case_id), newborn.staff[key])
         services.bundle_child_decided(case=decided, actor=newborn.staff[key])
     bundle_case.refresh_from_db()
     status = selectors.bundle_case_status(bundle_case)
@@ -216,7 +203,7 @@ def test_household_starts_when_the_birth_certificate_exists(newborn, parent):
 def test_a_refused_birth_certificate_cancels_the_household_registration(newborn, parent):
     bundle_case = _apply(newborn, parent)
     children = _children(bundle_case)
-    birth = _decide(children["birth"].case, newborn.staff["birth"], approved=False)
+    birth = decide(children["birth"].case, newborn.staff["birth"], approved=False)
     services.bundle_child_decided(case=birth)
     household = BundleChild.objects.select_related("case").get(pk=children["household"].pk)
     assert household.state == BundleChildState.CANCELLED

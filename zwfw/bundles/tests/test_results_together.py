@@ -7,10 +7,9 @@ import pytest
 
 from zwfw.bundles import selectors, services
 from zwfw.bundles.models import Bundle, BundleCase
-from zwfw.bundles.tests.factories import catalog_reviewer, form_values, newborn_content, uploads
+from zwfw.bundles.tests.factories import catalog_reviewer, decide, form_values, newborn_content, uploads
 from zwfw.cases import services as case_services
 from zwfw.cases.models import Case, CaseState, Delivery
-from zwfw.cases.tests.factories import PDF
 from zwfw.core.errors import Conflict
 from zwfw.core.models import AuditEvent
 from zwfw.licenses import selectors as license_selectors
@@ -52,26 +51,13 @@ def _apply(bundle: Bundle, parent) -> BundleCase:
     )
 
 
-def _decide(case: Case, staff, *, approved: bool = True) -> Case:
-    case_services.case_accept(actor=staff, case=case)
-    case_services.case_start_review(actor=staff, case=case)
-    return case_services.case_decide(
-        actor=staff,
-        case=case,
-        approved=approved,
-        reasons="" if approved else "材料不实",
-        result_content=PDF if approved else None,
-        result_filename="result.pdf",
-    )
-
-
 def _child(bundle_case: BundleCase, key: str) -> Case:
     return Case.objects.get(bundle_child__bundle_case=bundle_case, bundle_child__item_key=key)
 
 
 def test_a_result_is_held_until_every_item_has_concluded(together, newborn, parent, client):
     bundle_case = _apply(together, parent)
-    birth = _decide(_child(bundle_case, "birth"), newborn.staff["birth"])
+    birth = decide(_child(bundle_case, "birth"), newborn.staff["birth"])
     assert birth.state == CaseState.APPROVED
     license = License.objects.get(case=birth)
 
@@ -101,10 +87,10 @@ def test_a_result_is_held_until_every_item_has_concluded(together, newborn, pare
 
     # the household registration, started by the certificate, and the others conclude
     for key in ("household", "insurance"):
-        decided = _decide(_child(bundle_case, key), newborn.staff[key])
+        decided = decide(_child(bundle_case, key), newborn.staff[key])
         with pytest.raises(Conflict):
             case_services.case_deliver(actor=newborn.staff[key], case=decided, method="online")
-    last = _decide(_child(bundle_case, "vaccine"), newborn.staff["vaccine"])
+    last = decide(_child(bundle_case, "vaccine"), newborn.staff["vaccine"])
 
     # now every result is released together, and each can be delivered
     bundle_case.refresh_from_db()
@@ -127,14 +113,14 @@ def test_a_result_is_held_until_every_item_has_concluded(together, newborn, pare
 
 def test_a_denial_is_held_too_and_a_withdrawn_item_counts_as_concluded(together, newborn, parent):
     bundle_case = _apply(together, parent)
-    vaccine = _decide(_child(bundle_case, "vaccine"), newborn.staff["vaccine"], approved=False)
+    vaccine = decide(_child(bundle_case, "vaccine"), newborn.staff["vaccine"], approved=False)
     with pytest.raises(Conflict) as exc:
         case_services.case_deliver(actor=newborn.staff["vaccine"], case=vaccine, method="window")
     assert exc.value.code == "bundles.results_together"
     # the birth certificate is refused: the household registration that needed it is cancelled
-    _decide(_child(bundle_case, "birth"), newborn.staff["birth"], approved=False)
+    decide(_child(bundle_case, "birth"), newborn.staff["birth"], approved=False)
     assert _child(bundle_case, "household").state == CaseState.WITHDRAWN
-    insurance = _decide(_child(bundle_case, "insurance"), newborn.staff["insurance"])
+    insurance = decide(_child(bundle_case, "insurance"), newborn.staff["insurance"])
     case_services.case_deliver(actor=newborn.staff["insurance"], case=insurance, method="online")
     case_services.case_deliver(actor=newborn.staff["vaccine"], case=vaccine, method="window")
     assert selectors.bundle_case_status(bundle_case).state == "partly_refused"
@@ -142,7 +128,7 @@ def test_a_denial_is_held_too_and_a_withdrawn_item_counts_as_concluded(together,
 
 def test_results_as_they_come_are_delivered_at_once(newborn, parent):
     bundle_case = _apply(newborn.bundle, parent)
-    birth = _decide(_child(bundle_case, "birth"), newborn.staff["birth"])
+    birth = decide(_child(bundle_case, "birth"), newborn.staff["birth"])
     delivery = case_services.case_deliver(actor=newborn.staff["birth"], case=birth, method="online")
     assert delivery.case.state == CaseState.DELIVERED
     assert selectors.bundle_case_status(bundle_case).results_visible
@@ -150,7 +136,7 @@ def test_results_as_they_come_are_delivered_at_once(newborn, parent):
 
 def test_the_clerk_sees_why_on_the_case_page(together, newborn, parent, client):
     bundle_case = _apply(together, parent)
-    birth = _decide(_child(bundle_case, "birth"), newborn.staff["birth"])
+    birth = decide(_child(bundle_case, "birth"), newborn.staff["birth"])
     client.force_login(newborn.staff["birth"])
     response = client.post(
         f"/workbench/cases/{birth.pk}/act/deliver/", {"deliver-method": "online", "deliver-recipient": "玉香"}
@@ -189,7 +175,7 @@ def test_the_decision_letter_is_held_from_the_applicant_with_the_result(together
     from zwfw.cases.models import CaseNotice, NoticeKind
 
     bundle_case = _apply(together, parent)
-    birth = _decide(_child(bundle_case, "birth"), newborn.staff["birth"])
+    birth = decide(_child(bundle_case, "birth"), newborn.staff["birth"])
     letter = CaseNotice.objects.get(case=birth, kind=NoticeKind.DECISION)
     pdf = f"/cases/{birth.pk}/notices/{letter.pk}.pdf"
 
@@ -202,7 +188,7 @@ def test_the_decision_letter_is_held_from_the_applicant_with_the_result(together
     assert client.get(pdf).status_code == 200
 
     for key in ("household", "insurance", "vaccine"):
-        _decide(_child(bundle_case, key), newborn.staff[key])
+        decide(_child(bundle_case, key), newborn.staff[key])
     client.force_login(parent)  # released with the other results
     assert client.get(pdf).status_code == 200
     assert pdf in client.get(f"/my/cases/{birth.pk}/").content.decode()
