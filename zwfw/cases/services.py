@@ -1007,6 +1007,9 @@ def _material_names(checked: dict[str, CheckedUpload]) -> dict[str, str]:
     }
 
 
+IDEMPOTENCY_KEY_MAX = 100  # Case.idempotency_key's length
+
+
 def case_apply_idempotent(
     *,
     actor: Actor | None,
@@ -1032,7 +1035,13 @@ def case_apply_idempotent(
     user = _user(actor)
     if user is None:
         raise PermissionDenied("auth.required", _("Please log in first."))
-    key = idempotency_key.strip()[:100]
+    key = idempotency_key.strip()
+    if len(key) > IDEMPOTENCY_KEY_MAX:  # cut, two different keys could name one case
+        raise ValidationFailed(
+            "case.idempotency_key_too_long",
+            _("The Idempotency-Key header may have at most %(n)d characters.") % {"n": IDEMPOTENCY_KEY_MAX},
+            [{"field": "Idempotency-Key"}],
+        )
     owner = f"user:{user.pk}"
     with prepared_cursor() as cursor:
         cursor.execute(_intake_sql(), [owner, key, implementation_id, ImplementationStatus.PUBLISHED])

@@ -136,6 +136,20 @@ def test_refused_input_writes_nothing(desk, media):
 
 
 @pytest.mark.django_db
+def test_a_key_longer_than_a_case_keeps_is_refused_not_cut(desk, media):
+    """Cut to 100 characters, two different keys would name one case and the second
+    application would silently get the first's answer."""
+    first, created = _apply(desk, "k" * 100)  # the longest key a case keeps
+    assert created
+    with pytest.raises(ValidationFailed) as long_key:
+        _apply(desk, "k" * 100 + "b")
+    assert long_key.value.code == "case.idempotency_key_too_long"
+    assert long_key.value.details == [{"field": "Idempotency-Key"}]
+    assert list(Case.objects.values_list("pk", flat=True)) == [first.pk]
+    assert StagedFile.objects.count() == 3  # the first case's files only
+
+
+@pytest.mark.django_db
 def test_the_submission_event_starts_a_verified_chain_naming_number_and_files(desk, media):
     case, _created = _apply(desk, "ledger-1")
     event = AuditEvent.objects.get(chain=f"case:{case.pk}")
