@@ -50,6 +50,7 @@ _HTML_MARKERS = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|script|ifram
 # PDF actions that run code or programs.
 _PDF_ACTIVE = re.compile(rb"/(?:JavaScript|JS|Launch)(?![A-Za-z0-9])")
 _PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_PDF_STREAM = re.compile(rb"(?<=>>)\s*stream\r?\n.*?endstream", re.S)
 
 
 @dataclass(frozen=True)
@@ -89,10 +90,14 @@ def _is_zip(data: bytes) -> bool:
 
 
 def _pdf_has_active_content(data: bytes) -> bool:
-    if _PDF_ACTIVE.search(data):
+    """An action that runs code or programs, in the file's dictionaries. Stream bodies (page
+    contents, scanned images) are left out: their compressed bytes hold "/JS" by chance, and an
+    action can only live in a dictionary (compressed object streams are not looked into)."""
+    objects = _PDF_STREAM.sub(b"", data)
+    if _PDF_ACTIVE.search(objects):
         return True
-    if b"#" in data:  # /J#61vaScript is /JavaScript too
-        return bool(_PDF_ACTIVE.search(_PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m[1], 16)]), data)))
+    if b"#" in objects:  # /J#61vaScript is /JavaScript too
+        return bool(_PDF_ACTIVE.search(_PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m[1], 16)]), objects)))
     return False
 
 
@@ -154,7 +159,7 @@ def check_upload(
     if data.startswith(b"%PDF-"):
         if not _check_pdf(data):
             raise _refuse("upload.corrupt", _("The PDF file is damaged or incomplete."), field)
-        if b"PK\x03\x04" in data[:1024] or b"MZ\x90\x00" in data[:1024] or _is_zip(data):
+        if b"PK\x03\x04" in data[:1024] or b"MZ\x90\x00" in data[:1024]:  # a zip: checked below
             raise _refuse("upload.polyglot", _("The file mixes several formats and was refused."), field)
         if _pdf_has_active_content(data):
             raise _refuse(

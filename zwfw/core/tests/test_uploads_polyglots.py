@@ -70,6 +70,14 @@ def test_a_plain_pdf_with_an_ordinary_object_still_passes():
     )
 
 
+def test_a_scanned_pdf_whose_image_bytes_spell_js_still_passes():
+    """Compressed image data holds "/JS" by chance; only dictionaries can hold an action."""
+    scan = b"4 0 obj<</Type/XObject/Subtype/Image/Filter/FlateDecode/Length 24>>stream\nx\x9c/JS /J#53 \x00\xffabcdef\nendstream\nendobj"
+    assert check_upload(_pdf_with(scan)).content_type == "application/pdf"
+    hidden = b"5 0 obj<</S/JavaScript/JS(app.alert(1))>>endobj"  # an action beside a stream still counts
+    assert _code(_pdf_with(scan + b"\n" + hidden)) == "upload.active_content"
+
+
 def test_ofd_entries_with_drive_letters_are_unsafe():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as package:
