@@ -29,7 +29,7 @@ class RatingIn(Schema):
     grade: int
     channel: str = Field("online", max_length=8)
     indicators: dict[str, int] = {}
-    comment: str = ""  # the service keeps the first TEXT_LIMIT characters
+    comment: str = Field("", max_length=services.TEXT_LIMIT)  # longer: 422, never cut silently
     anonymous: bool = False
 
 

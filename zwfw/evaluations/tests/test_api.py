@@ -33,6 +33,9 @@ def test_rating_over_the_api_refuses_others_and_a_second_rating(desk):
     assert staff.status_code == 403 and staff.json()["code"] == "evaluation.not_applicant"
     citizen = _client(desk.citizen)
     assert citizen.post(url, {"grade": "x"}, content_type=J).status_code == 422
+    long = citizen.post(url, {"grade": 1, "comment": "慢" * 2001}, content_type=J)  # not cut to 2000
+    assert long.status_code == 422 and long.json()["details"][0]["field"].endswith("comment")
+    assert not Evaluation.objects.exists()
     first = citizen.post(url, {"grade": 1, "comment": "慢", "indicators": {"overall": 1}}, content_type=J)
     assert first.status_code == 201 and first.json()["rectification"]["status"] == "open"
     second = citizen.post(url, {"grade": 5}, content_type=J)
