@@ -74,6 +74,13 @@ def bundle_create(*, actor: Actor | None, region: Region, code: str, draft: dict
     code = code.strip()
     if not code:
         raise ValidationFailed("bundles.code_required", _("Give the bundle's code."), [{"field": "code"}])
+    longest = Bundle._meta.get_field("code").max_length or 0
+    if len(code) > longest:  # the column's limit: PostgreSQL would fail the insert with a 500
+        raise ValidationFailed(
+            "bundles.code_too_long",
+            _("A bundle code has at most %(n)d characters.") % {"n": longest},
+            [{"field": "code"}],
+        )
     if Bundle.objects.filter(code=code).exists():
         raise Conflict(
             "bundles.code_taken", _("Bundle code %(code)s is taken.") % {"code": code}, [{"field": "code"}]

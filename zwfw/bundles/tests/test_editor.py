@@ -265,3 +265,17 @@ def test_only_catalog_admins_of_the_region_see_the_editor(client, world, newborn
         client.force_login(user)
         for path in ("", "items/birth/", "json/"):
             assert client.get(f"/bundles/editor/{newborn.bundle.pk}/{path}").status_code == 404
+
+
+def test_a_code_longer_than_the_column_is_refused_in_chinese_not_a_server_error(admin_client, newborn):
+    before = (Bundle.objects.count(), AuditEvent.objects.count())
+    response = admin_client.post("/bundles/editor/", {"code": "X" * 41, "name": "太长", "region": "532801"})
+    assert response.status_code == 422
+    assert "最多 40 个字符" in response.content.decode()
+    assert (Bundle.objects.count(), AuditEvent.objects.count()) == before
+    assert (
+        admin_client.post(
+            "/bundles/editor/", {"code": "X" * 40, "name": "刚好", "region": "532801"}
+        ).status_code
+        == 302
+    )
