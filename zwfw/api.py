@@ -128,17 +128,17 @@ def _overflow_error(request: HttpRequest, exc: OverflowError) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _error(request, 401, "auth.required", _("Please log in first."))
+    return _error(request, 401, *http_error(401))
 
 
 @api.exception_handler(NinjaAuthorizationError)
 def _authz_error(request: HttpRequest, exc: NinjaAuthorizationError) -> HttpResponse:
-    return _error(request, 403, "auth.forbidden", _("You do not have permission for this action."))
+    return _error(request, 403, *http_error(403))
 
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _error(request, 404, "not_found", _("Not found."))
+    return _error(request, 404, *http_error(404))
 
 
 @api.exception_handler(HttpError)
