@@ -15,8 +15,10 @@ A RUNNING row is orphaned when:
 - or it was claimed more than ``lease`` ago: the safety net for a host that never comes back.
   The lease must be longer than the longest task, or a slow task would run twice at once.
 
-Running a task again is safe here because every task is idempotent: national pushes and
-notifications carry idempotency keys, the daily jobs check the ledger. See docs/operations.md.
+Running a task again is safe for the platform's data: national pushes and webhook notifications
+carry idempotency keys, the daily jobs check the ledger, the staged-file flush keeps what it wrote.
+A notification sent by email or SMS when the worker died may reach its recipient twice (those
+senders carry no key). See docs/operations.md.
 """
 
 from __future__ import annotations
