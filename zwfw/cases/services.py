@@ -6,6 +6,7 @@ and changes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import posixpath
@@ -46,7 +47,7 @@ from zwfw.catalog.models import (
     ServiceItem,
 )
 from zwfw.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from zwfw.core.fastinsert import insert_rows, task_row
+from zwfw.core.fastinsert import insert_rows, task_row, task_rows_possible
 from zwfw.core.ledger import audit_first_rows, audit_record
 from zwfw.core.models import Agency, Region, StagedFile, Venue, Window
 from zwfw.core.prepared import prepared_cursor
@@ -1131,8 +1132,21 @@ def case_apply_idempotent(
     # The files go into the database with the case (zwfw/core/staging.py): durable with its
     # COMMIT, and a submission that fails leaves no file anywhere.
     staged = [StagedFile(name=stored[key], content=upload.content) for key, upload in checked.items()]
+    from zwfw.cases.tasks import case_event_notify_task  # tasks build on these services
+
+    # On PostgreSQL the case and everything with it is one INSERT statement, atomic by itself:
+    # outside a transaction it needs no BEGIN and COMMIT of its own, and the number is drawn
+    # before it, committed at once (zwfw/cases/numbers.py), so concurrent submissions do not
+    # queue on the day's sequence row while each one's commit reaches the disk.
+    one_statement = (
+        connection.vendor == "postgresql"
+        and new_id is not None
+        and not connection.in_atomic_block
+        and task_rows_possible(case_event_notify_task)
+        and task_rows_possible(staged_flush_task)
+    )
     try:
-        with transaction.atomic():
+        with contextlib.nullcontext() if one_statement else transaction.atomic():
             case = Case(
                 id=new_id,
                 number=case_number_next(region_code=region_code, day=timezone.localdate(now)),
@@ -1184,8 +1198,6 @@ def case_apply_idempotent(
                     "materials": {k: u.sha256 for k, u in checked.items()},
                 },
             )
-            from zwfw.cases.tasks import case_event_notify_task  # tasks build on these services
-
             # The "submitted" notification and the flush of the staged files: their task rows
             # go in the same statement (an outbox: they exist exactly when the case does).
             notify = task_row(case_event_notify_task, case_id=case.pk, event="submitted")

@@ -266,18 +266,24 @@ def _validated(backend: Any, task: Any) -> None:
 _VALID_TASKS: dict[tuple[int, int], tuple[Any, Any]] = {}
 
 
+def task_rows_possible(task: Any) -> bool:
+    """Whether ``task_row`` can make ``task``'s row (its backend is the database backend)."""
+    from django_tasks_db.backend import DatabaseBackend
+
+    return isinstance(task.get_backend(), DatabaseBackend)
+
+
 def task_row(task: Any, *args: Any, **kwargs: Any) -> QueuedTask | None:
     """``task.enqueue(*args, **kwargs)`` without the write, for the database backend (None for
     any other backend: call ``enqueue`` then). Mirrors ``DatabaseBackend.enqueue`` of
     django-tasks-db field by field; ``zwfw/core/tests/test_fastinsert.py`` checks that a row made
     here and one made by ``enqueue`` are the same."""
-    from django_tasks_db.backend import DatabaseBackend
     from django_tasks_db.compat import normalize_json
     from django_tasks_db.models import DBTaskResult
 
-    backend = task.get_backend()
-    if not isinstance(backend, DatabaseBackend):
+    if not task_rows_possible(task):
         return None
+    backend = task.get_backend()
     _validated(backend, task)
     row: models.Model = DBTaskResult(
         id=backend._get_id(),

@@ -2,24 +2,27 @@
 
 Every file is durable when the case naming it commits (staged in the database by the same
 statement, then written to storage and fsynced, with its directory, by the queued flush); a
-submission that fails leaves neither rows nor files; concurrent submissions get distinct,
-gap-free numbers; the first ledger event verifies; the per-process version cache follows a new
-publication.
+submission that fails leaves neither rows nor files; concurrent submissions get distinct numbers,
+never one given before; on PostgreSQL the case is one statement outside any transaction and its
+number's draw holds no lock while it is written; the first ledger event verifies; the
+per-process version cache follows a new publication.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from django.db import connections
+from django.db import IntegrityError, connection, connections, transaction
 from django_tasks_db.models import DBTaskResult
 
 from zwfw.cases import services
-from zwfw.cases.models import Case, CaseMaterial
+from zwfw.cases.models import Case, CaseMaterial, CaseNumberSequence
+from zwfw.cases.numbers import case_number_next
 from zwfw.cases.tests.factories import PDF, case_content, png
 from zwfw.catalog import services as catalog_services
 from zwfw.catalog.models import Implementation, MaterialRequirement
@@ -202,8 +205,12 @@ def test_a_new_publication_is_applied_under_at_once(desk, media, world):
     assert [d["field"] for d in missing.value.details] == ["materials.permit"]
 
 
+def _seq(number: str) -> int:
+    return int(number.rsplit("-", 1)[1])
+
+
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_submissions_get_distinct_gap_free_numbers_and_retries_leave_no_files(desk, media):
+def test_concurrent_submissions_get_distinct_numbers_never_reused_and_retries_leave_no_files(desk, media):
     start = threading.Barrier(12)
 
     def submit(i: int) -> tuple[str, bool]:
@@ -219,8 +226,93 @@ def test_concurrent_submissions_get_distinct_gap_free_numbers_and_retries_leave_
     assert sum(created for _n, created in results) == 6
     numbers = sorted({n for n, _c in results})
     assert len(numbers) == 6 == Case.objects.count()
-    assert [int(n.rsplit("-", 1)[1]) for n in numbers] == [1, 2, 3, 4, 5, 6]
+    drawn = [_seq(n) for n in numbers]
+    if connection.vendor == "postgresql":
+        # Drawn before the case's statement: a request that lost its key's race skipped its number.
+        assert max(drawn) <= 12
+    else:
+        assert drawn == [1, 2, 3, 4, 5, 6]  # drawn in the case's transaction: no gaps
+    later, _created = _apply(desk, "k-later")
+    assert _seq(later.number) > max(drawn)  # never a number given before
     names = sorted(CaseMaterial.objects.values_list("file", flat=True))
     assert sorted(StagedFile.objects.values_list("name", flat=True)) == names  # nothing of the losers
     _flush_queued()
     assert sorted(str(p.relative_to(media)) for p in _files(media)) == names  # no orphan files
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the one-statement intake path is PostgreSQL's"
+)
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_the_number_drawn_for_an_online_case_holds_no_lock_while_the_case_is_written(
+    desk, media, monkeypatch
+):
+    """Two submissions must not queue on the day's sequence row while each one's commit reaches
+    the disk: a number drawn elsewhere while this case is being written does not wait."""
+    others: list[str] = []
+    real_insert = services.insert_rows
+
+    def draw_elsewhere() -> None:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")
+                others.append(case_number_next(region_code=desk.impl.region.code, day=datetime.date.today()))
+        finally:
+            connections.close_all()
+
+    def insert_rows(*groups):
+        thread = threading.Thread(target=draw_elsewhere)
+        thread.start()
+        thread.join()
+        return real_insert(*groups)
+
+    monkeypatch.setattr(services, "insert_rows", insert_rows)
+    case, created = _apply(desk, "lock-1")
+    assert created and len(others) == 1  # a lock held until this case's commit: lock_timeout
+    assert _seq(others[0]) == _seq(case.number) + 1
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("on",)  # the draw's own commit did not change the session's
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_online_submission_writes_nothing_and_its_number_is_never_given(desk, media, monkeypatch):
+    real_first_rows = services.audit_first_rows
+
+    def clashing(**kwargs):
+        event, head = real_first_rows(**kwargs)
+        AuditChainHead.objects.create(chain=head.chain, seq=9, hash=head.hash)  # the head's key is taken
+        return event, head
+
+    monkeypatch.setattr(services, "audit_first_rows", clashing)
+    tasks = DBTaskResult.objects.count()
+    with pytest.raises(IntegrityError):
+        _apply(desk, "clash-1")
+    # The case, its materials, files, event and tasks were one statement: none of it is there.
+    assert not Case.objects.exists() and not CaseMaterial.objects.exists() and not StagedFile.objects.exists()
+    assert not AuditEvent.objects.filter(object_type="case").exists()
+    assert DBTaskResult.objects.count() == tasks
+    monkeypatch.setattr(services, "audit_first_rows", real_first_rows)
+    case, created = _apply(desk, "clash-1")
+    assert created and _seq(case.number) == 2  # 1 was drawn for the failed one: skipped, not reused
+    assert CaseNumberSequence.objects.get().last == 2
+
+
+@pytest.mark.django_db
+def test_inside_a_transaction_a_rolled_back_number_is_drawn_again(desk):
+    """A window's submission draws in its own transaction: a number is given only with its case,
+    the day's numbers have no gaps, and the session still waits for the disk at commit."""
+    day, region = datetime.date.today(), desk.impl.region.code
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert _seq(case_number_next(region_code=region, day=day)) == 1
+        raise RuntimeError("intake failed")
+    with transaction.atomic():
+        assert _seq(case_number_next(region_code=region, day=day)) == 1
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW synchronous_commit")
+                assert cursor.fetchone() == ("on",)
