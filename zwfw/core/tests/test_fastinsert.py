@@ -207,3 +207,83 @@ def test_postgresql_prepares_one_statement_per_table_whatever_the_row_count(regi
     settings.ZWFW_DB_PREPARED_STATEMENTS = False  # e.g. behind an old transaction-pooling PgBouncer
     insert_rows([Agency(name="丙局", region=region)])
     assert prepared() == {statement: runs} and Agency.objects.filter(name="丙局").exists()
+
+
+def test_values_read_straight_from_the_row_are_those_the_save_path_gives(monkeypatch):
+    """Plain values skip the fields' save path; anything else (a bool in an integer column, a
+    number in a text column, a lazy translation, None where the column refuses it) still takes
+    it, so the JSON sent is exactly what ``save()`` would write."""
+    import json
+
+    from django.db import connections
+    from django.utils.translation import gettext_lazy
+
+    from zwfw.cases.models import Case, CaseMaterial
+    from zwfw.core import fastinsert
+
+    wrapper = connections["default"]
+    now = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: now)  # auto_now_add gives the same time twice
+    rows: list[models.Model] = [
+        Case(
+            id=5,
+            number="532801-20261127-00001",
+            implementation_id=1,
+            version_id=2,
+            agency_id=3,
+            region_id=4,
+            applicant_user_id=6,
+            channel="online",
+            state="submitted",
+            form_data={"名称": "x"},
+            submitted_at=timezone.now(),
+            paused_days=True,
+            contact_phone=13800000000,
+            decision_reasons=gettext_lazy("Approved"),
+            provisional=False,
+        ),
+        Case(
+            id=6,
+            number="n",
+            implementation_id=1,
+            version_id=2,
+            agency_id=3,
+            region_id=4,
+            applicant_person_id=None,
+            channel="window",
+            state="draft",
+            extension_days=3,
+        ),
+        CaseMaterial(
+            case_id=5,
+            requirement_key="a",
+            name="申请书",
+            kind="upload",
+            file="cases/a.pdf",
+            size=12,
+            sha256="0" * 64,
+            received_by_id=None,
+            superseded=None,
+        ),
+    ]
+    for group in ([r for r in rows if isinstance(r, Case)], [r for r in rows if isinstance(r, CaseMaterial)]):
+        _sql, fields, columns = fastinsert._insert_json_sql("default", type(group[0]), True)
+        plan = fastinsert._json_plan(fields)
+        assert plan is not None
+        shortcut = fastinsert._json_rows(group, fields, plan, wrapper)
+        params = fastinsert._prepared(group, fields, wrapper)
+        saved = [
+            dict(zip(columns, params[i : i + len(columns)], strict=True))
+            for i in range(0, len(params), len(columns))
+        ]
+        # Compared as text: in Python True == 1, in a JSON integer column true is an error.
+        options = {"ensure_ascii": False, "allow_nan": False, "separators": (",", ":")}
+        assert shortcut == json.dumps(saved, default=fastinsert._json_default, **options)
+    assert rows[0].__dict__["paused_days"] is True  # the row itself is left as it was given
+    assert fastinsert._json_plan(fastinsert._insert_json_sql("default", StagedFileModel(), True)[1]) is None
+
+
+def StagedFileModel() -> type[models.Model]:  # noqa: N802 - reads as the model it returns
+    from zwfw.core.models import StagedFile
+
+    return StagedFile
