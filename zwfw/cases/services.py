@@ -1170,7 +1170,7 @@ def case_apply_idempotent(
                 insert_rows([case])  # the database draws the id, which the ledger event names
             rows = [
                 CaseMaterial(
-                    case=case,
+                    case_id=case.pk,  # by key: the answer reads the materials, never their case
                     requirement_key=requirement_key,
                     name=wanted[requirement_key].name,
                     kind=MaterialKind.UPLOAD,
@@ -1179,7 +1179,7 @@ def case_apply_idempotent(
                     content_type=upload.content_type,
                     size=upload.size,
                     sha256=upload.sha256,
-                    received_by=user,
+                    received_by_id=user.pk,
                 )
                 for requirement_key, upload in checked.items()
             ]

@@ -121,6 +121,19 @@ _UNCHANGED: dict[type, type] = {
 }
 
 
+# Field classes whose save path gives None back for None (a nullable column left empty).
+_NONE_UNCHANGED = frozenset(
+    {
+        models.DateField,
+        models.DateTimeField,
+        models.TimeField,
+        models.DecimalField,
+        models.UUIDField,
+        models.GenericIPAddressField,
+    }
+)
+
+
 @functools.lru_cache(maxsize=256)
 def _json_plan(
     fields: tuple[models.Field[Any, Any], ...],
@@ -133,7 +146,13 @@ def _json_plan(
     plan = []
     for field in fields:
         target = field.target_field if type(field) is models.ForeignKey else field
-        plan.append((field.attname, field.column, _UNCHANGED.get(type(target)), field.null))
+        unchanged = _UNCHANGED.get(type(target))
+        # Only None is read straight; a date is still converted by its field. Not for a field
+        # that sets its own value on insert (auto_now, auto_now_add).
+        sets_own = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+        if unchanged is None and type(field) in _NONE_UNCHANGED and field.null and not sets_own:
+            unchanged = type(None)
+        plan.append((field.attname, field.column, unchanged, field.null))
     return tuple(plan)
 
 

@@ -213,6 +213,7 @@ def test_values_read_straight_from_the_row_are_those_the_save_path_gives(monkeyp
     """Plain values skip the fields' save path; anything else (a bool in an integer column, a
     number in a text column, a lazy translation, None where the column refuses it) still takes
     it, so the JSON sent is exactly what ``save()`` would write."""
+    import datetime
     import json
 
     from django.db import connections
@@ -253,6 +254,9 @@ def test_values_read_straight_from_the_row_are_those_the_save_path_gives(monkeyp
             channel="window",
             state="draft",
             extension_days=3,
+            accepted_on=datetime.date(2026, 11, 27),  # converted by its field, as save() does
+            due_date="2026-12-08",
+            accepted_at=None,  # None in a nullable date column: read straight
         ),
         CaseMaterial(
             case_id=5,
