@@ -1022,16 +1022,19 @@ def case_apply_idempotent(
     contact_phone: str = "",
 ) -> tuple[Case, bool]:
     """Apply online in one step, exactly once per key: check every file, then create the case
-    already submitted with its number, its materials and one ledger event, in one transaction.
+    already submitted with its number, its materials and one ledger event, all or nothing.
 
     Returns ``(case, created)``; a retry with the same key (even a concurrent one) returns the
     first case unchanged. An implementation that is not published is NotFound.
 
     This is the intake hot path (docs/cases.md, "Idempotent submission"): one query reads the
-    implementation, any earlier case of the key and the new case's id; the transaction is two
-    statements on PostgreSQL: the number, then the case, its materials, the materials' files
-    (staged in the database until a queued flush writes them to storage), its ledger event and
-    chain head, and the rows of the notification and flush tasks, in one.
+    implementation, any earlier case of the key and the new case's id. On PostgreSQL, outside a
+    caller's transaction, two statements follow: the number, drawn and committed on its own
+    (zwfw/cases/numbers.py; a submission that then fails leaves its number unused), and one
+    INSERT, atomic by itself, of the case, its materials, the materials' files (staged in the
+    database until a queued flush writes them to storage), its ledger event and chain head, and
+    the rows of the notification and flush tasks. Elsewhere the same rows are written in one
+    transaction with the number drawn inside it.
     """
     user = _user(actor)
     if user is None:
