@@ -39,6 +39,10 @@ from psycopg.types.json import Json, Jsonb
 
 from zwfw.core.prepared import prepared_cursor
 
+# Per column: attribute, column, the value type read straight (None: the field's save path),
+# whether None is allowed (``_json_plan``).
+_Plan = tuple[tuple[str, str, type | None, bool], ...]
+
 
 def _columns(model: type[models.Model], with_pk: bool) -> list[models.Field[Any, Any]]:
     meta = model._meta
@@ -65,9 +69,10 @@ def _insert_sql(
 @functools.lru_cache(maxsize=256)
 def _insert_json_sql(
     alias: str, model: type[models.Model], with_pk: bool
-) -> tuple[str, tuple[models.Field[Any, Any], ...], tuple[str, ...]]:
+) -> tuple[str, tuple[models.Field[Any, Any], ...], _Plan | None]:
     """``INSERT … SELECT … FROM jsonb_populate_recordset(…) RETURNING pk`` for any number of rows
-    of ``model`` given as one JSON array of objects, its fields and their columns.
+    of ``model`` given as one JSON array of objects, its fields, and how to read their values
+    (``_json_plan``: made once here, with the statement, not on every insert).
 
     The rows go in the array's order (``WITH ORDINALITY``), so the keys come back in that order.
     """
@@ -81,7 +86,7 @@ def _insert_json_sql(
         f"jsonb_populate_recordset(NULL::{table}, %s::jsonb) WITH ORDINALITY ORDER BY ordinality "
         f"RETURNING {pk}"
     )
-    return sql, fields, tuple(f.column for f in fields)
+    return sql, fields, _json_plan(fields)
 
 
 class _NotJson(Exception):
@@ -134,10 +139,7 @@ _NONE_UNCHANGED = frozenset(
 )
 
 
-@functools.lru_cache(maxsize=256)
-def _json_plan(
-    fields: tuple[models.Field[Any, Any], ...],
-) -> tuple[tuple[str, str, type | None, bool], ...] | None:
+def _json_plan(fields: tuple[models.Field[Any, Any], ...]) -> _Plan | None:
     """For each field: its attribute, its column, the value type its save path returns unchanged
     (None: run the save path) and whether None is allowed. None for rows JSON cannot carry
     (binary columns)."""
@@ -159,7 +161,7 @@ def _json_plan(
 def _json_rows(
     objs: Sequence[models.Model],
     fields: tuple[models.Field[Any, Any], ...],
-    plan: tuple[tuple[str, str, type | None, bool], ...],
+    plan: _Plan,
     wrapper: BaseDatabaseWrapper,
 ) -> str:
     """The rows as one JSON array of objects, column name to the value ``save()`` would write."""
@@ -204,8 +206,7 @@ def _statement(
     gives the same value or, for ``auto_now``, a later timestamp)."""
     model = type(objs[0])
     if wrapper.vendor == "postgresql":
-        json_sql, fields, _keys = _insert_json_sql(wrapper.alias, model, with_pk)
-        plan = _json_plan(fields)
+        json_sql, fields, plan = _insert_json_sql(wrapper.alias, model, with_pk)
         if plan is not None:
             try:
                 return json_sql, [_json_rows(objs, fields, plan, wrapper)]

@@ -271,8 +271,8 @@ def test_values_read_straight_from_the_row_are_those_the_save_path_gives(monkeyp
         ),
     ]
     for group in ([r for r in rows if isinstance(r, Case)], [r for r in rows if isinstance(r, CaseMaterial)]):
-        _sql, fields, columns = fastinsert._insert_json_sql("default", type(group[0]), True)
-        plan = fastinsert._json_plan(fields)
+        _sql, fields, plan = fastinsert._insert_json_sql("default", type(group[0]), True)
+        columns = [f.column for f in fields]
         assert plan is not None
         shortcut = fastinsert._json_rows(group, fields, plan, wrapper)
         params = fastinsert._prepared(group, fields, wrapper)
@@ -284,7 +284,7 @@ def test_values_read_straight_from_the_row_are_those_the_save_path_gives(monkeyp
         options = {"ensure_ascii": False, "allow_nan": False, "separators": (",", ":")}
         assert shortcut == json.dumps(saved, default=fastinsert._json_default, **options)
     assert rows[0].__dict__["paused_days"] is True  # the row itself is left as it was given
-    assert fastinsert._json_plan(fastinsert._insert_json_sql("default", StagedFileModel(), True)[1]) is None
+    assert fastinsert._insert_json_sql("default", StagedFileModel(), True)[2] is None  # bytes: VALUES
 
 
 def StagedFileModel() -> type[models.Model]:  # noqa: N802 - reads as the model it returns
