@@ -251,7 +251,7 @@ def apply(request: HttpRequest) -> Status | HttpResponse:
         idempotency_key=request.headers.get("Idempotency-Key", ""),
         materials=materials,
         form_data=form_data if isinstance(form_data, dict) else {},
-        contact_phone=request.POST.get("contact_phone", "")[:20],
+        contact_phone=request.POST.get("contact_phone", ""),
     )
     if created:  # already in CaseOut's shape (case_out_data): rendered without validating again
         from zwfw.api import api  # the API mounts this router

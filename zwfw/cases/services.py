@@ -142,6 +142,22 @@ def _is_instant(case: Case) -> bool:
 # --- applying ----------------------------------------------------------------------------------
 
 
+CONTACT_PHONE_MAX = Case._meta.get_field("contact_phone").max_length or 20
+
+
+def _contact_phone(value: str) -> str:
+    """The applicant's contact phone as given (trimmed); longer than the column: refused, never
+    cut, so that a reminder never goes to a number the applicant did not give."""
+    phone = value.strip()
+    if len(phone) > CONTACT_PHONE_MAX:
+        raise ValidationFailed(
+            "case.contact_phone_too_long",
+            _("A contact phone has at most %(n)d characters.") % {"n": CONTACT_PHONE_MAX},
+            [{"field": "contact_phone"}],
+        )
+    return phone
+
+
 @transaction.atomic
 def case_create(
     *,
@@ -231,7 +247,7 @@ def case_create(
         first_contact=user if staff_channel else None,
         assisted_by=user if channel == Channel.ASSISTED else None,
         form_data=form_data or {},
-        contact_phone=contact_phone,
+        contact_phone=_contact_phone(contact_phone),
     )
     audit_record(
         actor=actor,
@@ -1008,7 +1024,7 @@ def _material_names(checked: dict[str, CheckedUpload]) -> dict[str, str]:
     }
 
 
-IDEMPOTENCY_KEY_MAX = 100  # Case.idempotency_key's length
+IDEMPOTENCY_KEY_MAX = Case._meta.get_field("idempotency_key").max_length or 100
 
 
 def case_apply_idempotent(
@@ -1046,6 +1062,7 @@ def case_apply_idempotent(
             _("The Idempotency-Key header may have at most %(n)d characters.") % {"n": IDEMPOTENCY_KEY_MAX},
             [{"field": "Idempotency-Key"}],
         )
+    contact_phone = _contact_phone(contact_phone)
     owner = f"user:{user.pk}"
     with prepared_cursor() as cursor:
         cursor.execute(_intake_sql(), [owner, key, implementation_id, ImplementationStatus.PUBLISHED])

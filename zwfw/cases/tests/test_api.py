@@ -17,7 +17,7 @@ from zwfw.identity.models import Role
 J = "application/json"
 
 
-def _apply(client: Client, desk, key: str):
+def _apply(client: Client, desk, key: str, **fields: str):
     files = {
         "material.application": ("申请书.pdf", PDF),
         "material.licence": ("执照.pdf", PDF),
@@ -25,7 +25,7 @@ def _apply(client: Client, desk, key: str):
     }
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    data = {"implementation_id": str(desk.impl.pk)}
+    data = {"implementation_id": str(desk.impl.pk), **fields}
     data.update({k: SimpleUploadedFile(n, c) for k, (n, c) in files.items()})
     return client.post("/api/v1/cases/apply", data, HTTP_IDEMPOTENCY_KEY=key)
 
@@ -154,6 +154,20 @@ def test_bad_uploads_are_refused_and_nothing_is_created(client, desk):
     assert Case.objects.count() == 0
     missing_key = client.post("/api/v1/cases/apply", {"implementation_id": str(desk.impl.pk)})
     assert missing_key.status_code == 422 and missing_key.json()["code"] == "case.idempotency_key_required"
+
+
+@pytest.mark.django_db
+def test_a_contact_phone_is_kept_as_given_and_one_too_long_is_refused_not_cut(client, desk):
+    client.force_login(desk.citizen)
+    too_long = _apply(client, desk, "phone-1", contact_phone="0691-2123456 转 8" + "9" * 10)
+    assert too_long.status_code == 422
+    assert too_long.json()["code"] == "case.contact_phone_too_long"
+    assert too_long.json()["details"] == [{"field": "contact_phone"}]
+    assert "20" in too_long.json()["message"]
+    assert Case.objects.count() == 0
+    given = _apply(client, desk, "phone-2", contact_phone=" 0691-2123456 ")
+    assert given.status_code == 201
+    assert Case.objects.get(pk=given.json()["id"]).contact_phone == "0691-2123456"
 
 
 @pytest.mark.django_db(transaction=True)
