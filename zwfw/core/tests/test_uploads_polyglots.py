@@ -57,6 +57,10 @@ def test_an_image_whose_first_kilobyte_reads_as_a_web_page_is_a_polyglot():
         b"3 0 obj<</S/JavaScript/JS(app.alert(1))>>endobj",
         b"3 0 obj<</S/Launch/F(cmd.exe)>>endobj",
         b"3 0 obj<</S/J#61vaScript/J#53(app.alert(1))>>endobj",  # names spelled with #xx escapes
+        # A "stream" in comments around the action: a reader still runs it.
+        b"%>>stream\n5 0 obj<</S/JavaScript/JS(app.alert(1))>>endobj\n%endstream",
+        # An object that claims to be a stream of the action's length, inside a string.
+        b"6 0 obj(\n9 0 obj<</Length 60>>stream\n) 5 0 obj<</S/JavaScript/JS(x)>>endobj endstream",
     ],
 )
 def test_a_pdf_with_scripts_or_launch_actions_is_refused(body):
