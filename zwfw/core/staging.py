@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import secrets
 from collections.abc import Iterable
 from typing import Any
 
@@ -27,6 +28,7 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, default_storage
 from django.db import transaction
+from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
 from zwfw.core.durable import sync_started
@@ -46,10 +48,10 @@ class StagedStorage(Storage):
     they were already stored). New files saved through it go straight to the default storage."""
 
     def _open(self, name: str, mode: str = "rb") -> File[Any]:
-        if default_storage.exists(name):
-            return default_storage.open(name, mode)
+        # The row first: while it exists it is the file (a file of that name on disk may be
+        # someone else's, left by a clash the flush refused to overwrite).
         content = _staged(name)
-        if content is None:  # flushed meanwhile (or missing: the storage's own error)
+        if content is None:  # flushed (or missing: the storage's own error)
             return default_storage.open(name, mode)
         return File(io.BytesIO(content), name=name)
 
@@ -64,8 +66,6 @@ class StagedStorage(Storage):
         default_storage.delete(name)
 
     def size(self, name: str) -> int:
-        if default_storage.exists(name):
-            return int(default_storage.size(name))
         content = _staged(name)
         return len(content) if content is not None else int(default_storage.size(name))
 
@@ -94,37 +94,59 @@ def staged_storage() -> StagedStorage:
 
 
 def _write_exclusive(path: str, content: bytes, mode: int | None) -> None:
-    """Create ``path`` with ``content``; a file already there (a flush that died after writing)
-    must hold the same bytes."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    except FileExistsError:
-        with open(path, "rb") as existing:
-            if existing.read() != content:
-                raise FileExistsError(f"{path} exists with other content") from None
+    """Create ``path`` with ``content``, complete and on disk before the name appears: written to
+    a temporary file beside it, fsynced, then linked under the name (which fails if the name is
+    taken). A file already there must hold the same bytes (a flush that died after linking);
+    with other bytes it is someone else's and is never overwritten.
+
+    A crash leaves at most a ``.part`` file behind, never a short file under the real name."""
+    if os.path.exists(path):
+        _same_or_taken(path, content)
         return
+    temporary = f"{path}.{secrets.token_hex(4)}.part"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
-        view = memoryview(content)
-        while view:
-            view = view[os.write(fd, view) :]
-        if mode is not None:
-            os.fchmod(fd, mode)
+        try:
+            view = memoryview(content)
+            while view:
+                view = view[os.write(fd, view) :]
+            if mode is not None:
+                os.fchmod(fd, mode)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            _same_or_taken(path, content)
     finally:
-        os.close(fd)
+        os.unlink(temporary)
 
 
-def staged_flush(*, names: Iterable[str] | None = None, limit: int = 200) -> int:
+def _same_or_taken(path: str, content: bytes) -> None:
+    with open(path, "rb") as existing:
+        if existing.read() != content:
+            raise FileExistsError(f"{path} exists with other content")
+
+
+def staged_flush(
+    *,
+    names: Iterable[str] | None = None,
+    limit: int = 200,
+    failed: list[str] | None = None,
+) -> int:
     """Write staged files (these ``names``, else the oldest ``limit``) to the default storage,
     durably, then delete their rows; returns how many were flushed.
 
-    Rows are taken with ``SKIP LOCKED``, so concurrent flushes share the work. A file whose name
-    is taken by other content is left staged (and logged): it is still served from its row.
+    Rows are taken with ``SKIP LOCKED``, so concurrent flushes share the work, and their content
+    is read one file at a time. A file whose name is taken by other content is left staged,
+    logged and added to ``failed``: it is still served from its row.
     """
     with transaction.atomic():
         rows = StagedFile.objects.select_for_update(skip_locked=True).order_by("created_at")
         if names is not None:
             rows = rows.filter(name__in=list(names))
-        batch = list(rows[:limit])
+        batch = list(rows.values_list("name", flat=True)[:limit])
         if not batch:
             return 0
         try:
@@ -133,28 +155,64 @@ def staged_flush(*, names: Iterable[str] | None = None, limit: int = 200) -> int
             root = None
         done: list[str] = []
         paths: list[str] = []
-        for row in batch:
-            content = bytes(row.content)
+        for name in batch:
+            content = _staged(name) or b""
             try:
                 if root is None:
-                    if not default_storage.exists(row.name):
-                        saved = default_storage.save(row.name, ContentFile(content))
-                        if saved != row.name:
-                            default_storage.delete(saved)
-                            raise FileExistsError(f"{row.name} was stored as {saved}")
+                    _save_object(name, content)
                 else:
-                    path = default_storage.path(row.name)
+                    path = default_storage.path(name)
                     os.makedirs(os.path.dirname(path), exist_ok=True)
                     _write_exclusive(path, content, default_storage.file_permissions_mode)  # type: ignore[attr-defined]
                     paths.append(path)
             except FileExistsError:
-                logger.error("staged file %s not flushed: its name is taken", row.name)
+                logger.error("staged file %s not flushed: its name is taken", name)
+                if failed is not None:
+                    failed.append(name)
                 continue
-            done.append(row.name)
+            done.append(name)
         if paths and root is not None:
             sync_started(paths, root=root, new_directories=True).wait()
         StagedFile.objects.filter(name__in=done).delete()
     return len(done)
+
+
+def _save_object(name: str, content: bytes) -> None:
+    """Store ``content`` under exactly ``name`` in an object storage; an object already there
+    must hold the same bytes (a flush that died after saving)."""
+    if default_storage.exists(name):
+        with default_storage.open(name, "rb") as existing:
+            if existing.read() != content:
+                raise FileExistsError(f"{name} exists with other content")
+        return
+    saved = default_storage.save(name, ContentFile(content))
+    if saved != name:
+        default_storage.delete(saved)
+        raise FileExistsError(f"{name} was stored as {saved}")
+
+
+def staged_flush_all() -> tuple[int, list[str]]:
+    """Flush every file staged before this call, batch after batch (the safety net for a task
+    queue that was down); returns how many were flushed and the names that could not be (their
+    names are taken by other content). Files staged meanwhile are left to their own queued
+    flush; a batch of refused names never stops the files behind it."""
+    started = timezone.now()
+    total = 0
+    failed: list[str] = []
+    while True:
+        refused = len(failed)
+        names = list(
+            StagedFile.objects.filter(created_at__lte=started)
+            .exclude(name__in=failed)
+            .order_by("created_at")
+            .values_list("name", flat=True)[:200]
+        )
+        if not names:
+            return total, failed
+        flushed = staged_flush(names=names, failed=failed)
+        total += flushed
+        if not flushed and len(failed) == refused:
+            return total, failed  # the rest is locked by a flush running right now
 
 
 def staged_backlog() -> int:

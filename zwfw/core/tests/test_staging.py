@@ -99,6 +99,52 @@ def test_a_name_taken_by_other_content_is_never_overwritten_and_stays_served(med
     assert path.read_bytes() == b"something else"
     assert list(StagedFile.objects.values_list("name", flat=True)) == ["cases/2026/11/e-application.pdf"]
     assert "its name is taken" in caplog.text
+    # Served from its row, not from the other file that holds its name.
+    with staged_storage().open("cases/2026/11/e-application.pdf") as served:
+        assert served.read() == b"the applicant's file"
+    assert staged_storage().size("cases/2026/11/e-application.pdf") == len(b"the applicant's file")
+
+
+def test_a_flush_killed_while_writing_leaves_no_short_file_under_the_name(media, monkeypatch):
+    _stage("cases/2026/11/k-application.pdf", b"x" * 5000)
+    path = media / "cases/2026/11/k-application.pdf"
+
+    def power_cut(fd: int) -> None:
+        raise OSError("power cut")
+
+    monkeypatch.setattr("zwfw.core.staging.os.fsync", power_cut)
+    with pytest.raises(OSError):
+        staged_flush()
+    assert not path.exists() and staged_backlog() == 1  # the name never held a partial file
+    monkeypatch.undo()
+    assert staged_flush() == 1 and path.read_bytes() == b"x" * 5000
+    assert [p.name for p in path.parent.iterdir()] == ["k-application.pdf"]  # no .part left
+
+
+def test_on_object_storage_an_object_with_other_content_is_never_overwritten(media, monkeypatch):
+    from django.core.files.storage import InMemoryStorage
+
+    class ObjectStorage:
+        """Object storage as S3 is to the flush: no local paths."""
+
+        def __init__(self) -> None:
+            self.inner = InMemoryStorage()
+            self.exists, self.open = self.inner.exists, self.inner.open
+            self.save, self.delete = self.inner.save, self.inner.delete
+
+        def path(self, name: str) -> str:
+            raise NotImplementedError("no local paths")
+
+    objects = ObjectStorage()
+    monkeypatch.setattr("zwfw.core.staging.default_storage", objects)
+    objects.save("cases/2026/11/m-a.pdf", ContentFile(b"someone else's"))
+    _stage("cases/2026/11/m-a.pdf", b"mine")
+    _stage("cases/2026/11/n-b.pdf", b"flushed")
+    refused: list[str] = []
+    assert staged_flush(failed=refused) == 1
+    assert refused == ["cases/2026/11/m-a.pdf"]
+    assert objects.open("cases/2026/11/m-a.pdf").read() == b"someone else's"
+    assert objects.open("cases/2026/11/n-b.pdf").read() == b"flushed"
 
 
 def test_only_the_named_files_are_flushed_and_deleting_a_staged_file_removes_it(media):
@@ -126,3 +172,21 @@ def test_the_command_flushes_everything_and_says_so(media, capsys):
     assert sorted(
         hashlib.sha256((media / f"cases/2026/11/j{i}.pdf").read_bytes()).hexdigest() for i in range(3)
     ) == sorted(hashlib.sha256(bytes([i]) * 10).hexdigest() for i in range(3))
+
+
+def test_the_command_flushes_past_refused_names_and_fails_naming_them(media, capsys):
+    """More refused names than one batch holds: the files behind them still go, and the
+    command exits 1 naming exactly the refused ones (not files staged while it runs)."""
+    for i in range(201):
+        name = f"cases/2026/11/p{i:03d}.pdf"
+        (media / "cases/2026/11").mkdir(parents=True, exist_ok=True)
+        (media / name).write_bytes(b"taken")
+        _stage(name, b"mine")
+    _stage("cases/2026/11/q-last.pdf", b"last")
+    with pytest.raises(SystemExit) as exit_:
+        call_command("staged_flush")
+    assert exit_.value.code == 1
+    out = capsys.readouterr()
+    assert "flushed 1 staged files; 201 left" in out.out
+    assert "cases/2026/11/p000.pdf" in out.err
+    assert (media / "cases/2026/11/q-last.pdf").read_bytes() == b"last"

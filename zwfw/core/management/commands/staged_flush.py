@@ -10,17 +10,16 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from zwfw.core.staging import staged_backlog, staged_flush
+from zwfw.core.staging import staged_flush_all
 
 
 class Command(BaseCommand):
     help = "Write staged upload files to storage (durably) and delete their database rows."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        total = 0
-        while flushed := staged_flush(limit=200):
-            total += flushed
-        left = staged_backlog()
-        self.stdout.write(f"flushed {total} staged files; {left} left (names taken by other content)")
-        if left:
+        total, refused = staged_flush_all()
+        self.stdout.write(f"flushed {total} staged files; {len(refused)} left (names taken by other content)")
+        for name in refused:
+            self.stderr.write(f"not flushed, its name is taken by other content: {name}")
+        if refused:
             raise SystemExit(1)
