@@ -605,18 +605,17 @@ def crash_run(config: CrashConfig, *, log: Any = print) -> CrashReport:
 
 
 def _stored_bytes(material: Any, media_root: Path) -> bytes | None:
-    """A material's file as anyone would read it now: on the server's disk, or still staged in
-    the database (then on disk again, in case the flush moved it meanwhile)."""
-    from zwfw.core.models import StagedFile
+    """A material's file as the server's storage serves it (``StagedStorage``): its staged row
+    while there is one, else the file on the server's disk. Read here from ``media_root``, the
+    server's, not this process's ``MEDIA_ROOT``."""
+    from zwfw.core.staging import staged_content
 
     if not material.file.name:
         return None
-    path = media_root / material.file.name
-    if path.is_file():
-        return path.read_bytes()
-    staged = StagedFile.objects.filter(name=material.file.name).values_list("content", flat=True).first()
+    staged = staged_content(material.file.name)
     if staged is not None:
-        return bytes(staged)
+        return staged
+    path = media_root / material.file.name
     return path.read_bytes() if path.is_file() else None
 
 

@@ -37,7 +37,8 @@ from zwfw.core.models import StagedFile
 logger = logging.getLogger(__name__)
 
 
-def _staged(name: str) -> bytes | None:
+def staged_content(name: str) -> bytes | None:
+    """The bytes of a file still staged under ``name`` (None: not staged, or flushed already)."""
     row = StagedFile.objects.filter(name=name).values_list("content", flat=True).first()
     return None if row is None else bytes(row)
 
@@ -50,7 +51,7 @@ class StagedStorage(Storage):
     def _open(self, name: str, mode: str = "rb") -> File[Any]:
         # The row first: while it exists it is the file (a file of that name on disk may be
         # someone else's, left by a clash the flush refused to overwrite).
-        content = _staged(name)
+        content = staged_content(name)
         if content is None:  # flushed (or missing: the storage's own error)
             return default_storage.open(name, mode)
         return File(io.BytesIO(content), name=name)
@@ -66,7 +67,7 @@ class StagedStorage(Storage):
         default_storage.delete(name)
 
     def size(self, name: str) -> int:
-        content = _staged(name)
+        content = staged_content(name)
         return len(content) if content is not None else int(default_storage.size(name))
 
     def path(self, name: str) -> str:
@@ -156,7 +157,7 @@ def staged_flush(
         done: list[str] = []
         paths: list[str] = []
         for name in batch:
-            content = _staged(name) or b""
+            content = staged_content(name) or b""
             try:
                 if root is None:
                     _save_object(name, content)
