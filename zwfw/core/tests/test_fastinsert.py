@@ -13,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from zwfw.core.fastinsert import insert_rows, task_row
 from zwfw.core.ledger import GENESIS, event_hash
-from zwfw.core.models import Agency, AgencyKind, AuditChainHead, AuditEvent, Region
+from zwfw.core.models import Agency, AgencyKind, AuditChainHead, AuditEvent, Region, StagedFile
 
 pytestmark = pytest.mark.django_db
 
@@ -284,10 +284,4 @@ def test_values_read_straight_from_the_row_are_those_the_save_path_gives(monkeyp
         options = {"ensure_ascii": False, "allow_nan": False, "separators": (",", ":")}
         assert shortcut == json.dumps(saved, default=fastinsert._json_default, **options)
     assert rows[0].__dict__["paused_days"] is True  # the row itself is left as it was given
-    assert fastinsert._insert_json_sql("default", StagedFileModel(), True)[2] is None  # bytes: VALUES
-
-
-def StagedFileModel() -> type[models.Model]:  # noqa: N802 - reads as the model it returns
-    from zwfw.core.models import StagedFile
-
-    return StagedFile
+    assert fastinsert._insert_json_sql("default", StagedFile, True)[2] is None  # bytes: VALUES
